@@ -1,0 +1,256 @@
+/* Reading and writing: read, write, readv, writev, pread64, lseek. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sys_internal.h"
+
+/* Linux never moves more than this in one call (MAX_RW_COUNT). */
+#define RW_MAX 0x7ffff000ull
+#define IOV_MAX_COUNT 1024
+
+static int readable(const struct sys_file *f)
+{
+	return (f->flags & O_ACCMODE) != O_WRONLY;
+}
+
+static int writable(const struct sys_file *f)
+{
+	return (f->flags & O_ACCMODE) != O_RDONLY;
+}
+
+/* Reads into host memory dst (already checked) at *pos for a node. */
+static int64_t file_read(struct sys_task *t, struct sys_file *f, void *dst, uint64_t len, uint64_t *pos)
+{
+	const struct sys_node *n;
+	uint64_t avail;
+
+	if (!readable(f))
+		return -EBADF;
+	if (f->kind == SYS_FILE_STDIN)
+		return len ? t->ops.read_stdin(t->ctx, dst, (size_t)len) : 0;
+	if (f->kind == SYS_FILE_STREAM)
+		return -EBADF;
+	n = &t->nodes[f->node];
+	if (n->is_dir)
+		return -EISDIR;
+	if (*pos >= n->len)
+		return 0;
+	avail = n->len - *pos;
+	if (len > avail)
+		len = avail;
+	memcpy(dst, n->data + *pos, (size_t)len);
+	*pos += len;
+	return (int64_t)len;
+}
+
+static int64_t stream_write(struct sys_task *t, struct sys_file *f, const void *src, uint64_t len)
+{
+	int64_t granted = sys_output_grant(t, len);
+	int rc;
+
+	if (granted <= 0)
+		return granted;
+	rc = t->ops.write_stream(t->ctx, f->stream_fd, src, (size_t)granted);
+	if (rc < 0)
+		return rc;
+	sys_output_commit(t, (uint64_t)granted, len);
+	return granted;
+}
+
+/* Writing past the end fills the gap with zeros; the gap counts against
+ * the output budget too, so a seek to a huge offset cannot make the layer
+ * allocate more than max_output. */
+static int64_t node_write(struct sys_task *t, struct sys_file *f, const void *src, uint64_t len)
+{
+	struct sys_node *n = &t->nodes[f->node];
+	uint64_t pos = (f->flags & O_APPEND) ? n->len : f->pos;
+	uint64_t gap = pos > n->len ? pos - n->len : 0;
+	uint64_t count;
+	int64_t granted;
+
+	if (len == 0)
+		return 0;
+	granted = sys_output_grant(t, gap + len);
+	if (granted < 0)
+		return granted;
+	if ((uint64_t)granted <= gap) {
+		sys_stop_task(t, SYS_STOP_OUTPUT_LIMIT);
+		return -EFBIG;
+	}
+	count = (uint64_t)granted - gap;
+	if (sys_node_reserve(n, pos + count) < 0)
+		return -ENOSPC;
+	if (gap)
+		memset(n->data + n->len, 0, (size_t)gap);
+	memcpy(n->data + pos, src, (size_t)count);
+	if (pos + count > n->len)
+		n->len = (size_t)(pos + count);
+	f->pos = pos + count;
+	sys_output_commit(t, (uint64_t)granted, gap + len);
+	return (int64_t)count;
+}
+
+static int64_t file_write(struct sys_task *t, struct sys_file *f, const void *src, uint64_t len)
+{
+	if (!writable(f))
+		return -EBADF;
+	if (f->kind == SYS_FILE_STREAM)
+		return len ? stream_write(t, f, src, len) : 0;
+	if (f->kind != SYS_FILE_NODE || t->nodes[f->node].is_dir)
+		return -EBADF;
+	return node_write(t, f, src, len);
+}
+
+SYS_HANDLER(sys_read)
+{
+	struct sys_file *f = sys_fd_get(t, (int32_t)a[0]);
+	uint64_t len = a[2] > RW_MAX ? RW_MAX : a[2];
+	void *dst;
+
+	if (!f)
+		return -EBADF;
+	if (len == 0)
+		return readable(f) ? 0 : -EBADF;
+	dst = sys_mem(t, a[1], len);
+	if (!dst)
+		return -EFAULT;
+	return file_read(t, f, dst, len, &f->pos);
+}
+
+SYS_HANDLER(sys_write)
+{
+	struct sys_file *f = sys_fd_get(t, (int32_t)a[0]);
+	uint64_t len = a[2] > RW_MAX ? RW_MAX : a[2];
+	const void *src;
+
+	if (!f)
+		return -EBADF;
+	if (len == 0)
+		return file_write(t, f, "", 0);
+	src = sys_mem(t, a[1], len);
+	if (!src)
+		return -EFAULT;
+	return file_write(t, f, src, len);
+}
+
+SYS_HANDLER(sys_pread64)
+{
+	struct sys_file *f = sys_fd_get(t, (int32_t)a[0]);
+	uint64_t len = a[2] > RW_MAX ? RW_MAX : a[2];
+	uint64_t pos = a[3];
+	void *dst;
+
+	if (!f)
+		return -EBADF;
+	if ((int64_t)pos < 0)
+		return -EINVAL;
+	if (f->kind != SYS_FILE_NODE)
+		return -ESPIPE;
+	if (len == 0)
+		return readable(f) ? 0 : -EBADF;
+	dst = sys_mem(t, a[1], len);
+	if (!dst)
+		return -EFAULT;
+	return file_read(t, f, dst, len, &pos);
+}
+
+struct iov {
+	uint64_t base, len;
+};
+
+/* Loads and checks the whole vector before anything moves, as Linux does:
+ * a bad entry anywhere fails the call with nothing transferred. */
+static int load_iov(struct sys_task *t, uint64_t gva, uint64_t cnt, struct iov *v)
+{
+	uint64_t total = 0;
+
+	if (cnt > IOV_MAX_COUNT)
+		return -EINVAL;
+	if (cnt && sys_mem_read(t, v, gva, cnt * sizeof *v) < 0)
+		return -EFAULT;
+	for (uint64_t i = 0; i < cnt; i++) {
+		if ((int64_t)v[i].len < 0 || v[i].len > INT64_MAX - total)
+			return -EINVAL;
+		total += v[i].len;
+		if (v[i].len && !sys_mem(t, v[i].base, v[i].len))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+static int64_t vector_io(struct sys_task *t, const uint64_t a[6], int is_write)
+{
+	struct sys_file *f = sys_fd_get(t, (int32_t)a[0]);
+	struct iov v[IOV_MAX_COUNT];
+	uint64_t done = 0;
+	int rc;
+
+	if (!f)
+		return -EBADF;
+	rc = load_iov(t, a[1], a[2], v);
+	if (rc < 0)
+		return rc;
+	if (is_write ? !writable(f) : !readable(f))
+		return -EBADF;
+	for (uint64_t i = 0; i < a[2] && done < RW_MAX; i++) {
+		uint64_t len = v[i].len;
+		int64_t n;
+
+		if (len == 0)
+			continue;
+		if (len > RW_MAX - done)
+			len = RW_MAX - done;
+		if (is_write)
+			n = file_write(t, f, sys_mem(t, v[i].base, len), len);
+		else
+			n = file_read(t, f, sys_mem(t, v[i].base, len), len, &f->pos);
+		if (n < 0)
+			return done ? (int64_t)done : n;
+		done += (uint64_t)n;
+		if ((uint64_t)n < len)
+			break;
+	}
+	return (int64_t)done;
+}
+
+SYS_HANDLER(sys_readv)
+{
+	return vector_io(t, a, 0);
+}
+
+SYS_HANDLER(sys_writev)
+{
+	return vector_io(t, a, 1);
+}
+
+SYS_HANDLER(sys_lseek)
+{
+	struct sys_file *f = sys_fd_get(t, (int32_t)a[0]);
+	int64_t off = (int64_t)a[1], base;
+
+	if (!f)
+		return -EBADF;
+	if (f->kind != SYS_FILE_NODE)
+		return -ESPIPE;
+	switch (a[2]) {
+	case SEEK_SET:
+		base = 0;
+		break;
+	case SEEK_CUR:
+		base = (int64_t)f->pos;
+		break;
+	case SEEK_END:
+		if (t->nodes[f->node].is_dir)
+			return -EINVAL;
+		base = (int64_t)t->nodes[f->node].len;
+		break;
+	default:
+		return -EINVAL;
+	}
+	if ((off > 0 && base > INT64_MAX - off) || base + off < 0)
+		return -EINVAL;
+	f->pos = (uint64_t)(base + off);
+	return (int64_t)f->pos;
+}

@@ -1,0 +1,247 @@
+/* Metadata: the stat family, access, readlink, getcwd, umask. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sys_internal.h"
+
+#define STAT_SIZE 144
+#define STREAM_BLKSIZE 65536 /* glibc sizes stdio buffers by it: fewer exits */
+#define FILE_BLKSIZE 4096
+
+/* struct stat of x86-64 Linux, filled field by field at its ABI offsets so
+ * the host's own struct layout never matters. */
+struct kstat {
+	uint64_t dev, ino, nlink;
+	uint32_t mode, uid, gid;
+	uint64_t rdev;
+	int64_t size, blksize, blocks;
+};
+
+static void put64(uint8_t *p, uint64_t v)
+{
+	memcpy(p, &v, 8);
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	memcpy(p, &v, 4);
+}
+
+static int write_stat(struct sys_task *t, uint64_t gva, const struct kstat *k)
+{
+	uint8_t b[STAT_SIZE] = { 0 };
+
+	put64(b + 0, k->dev);
+	put64(b + 8, k->ino);
+	put64(b + 16, k->nlink);
+	put32(b + 24, k->mode);
+	put32(b + 28, k->uid);
+	put32(b + 32, k->gid);
+	put64(b + 40, k->rdev);
+	put64(b + 48, (uint64_t)k->size);
+	put64(b + 56, (uint64_t)k->blksize);
+	put64(b + 64, (uint64_t)k->blocks);
+	return sys_mem_write(t, gva, b, sizeof b);
+}
+
+static void stat_node(const struct sys_task *t, size_t idx, struct kstat *k)
+{
+	const struct sys_node *n = &t->nodes[idx];
+
+	memset(k, 0, sizeof *k);
+	k->dev = 1;
+	k->ino = idx + 1;
+	k->uid = SYS_UID;
+	k->gid = SYS_GID;
+	k->blksize = FILE_BLKSIZE;
+	if (n->is_dir) {
+		k->mode = S_IFDIR | (n->writable ? 0755 : 0555);
+		k->nlink = 2;
+		k->size = FILE_BLKSIZE;
+	} else {
+		k->mode = S_IFREG | (n->writable ? 0644 : 0444);
+		k->nlink = 1;
+		k->size = (int64_t)n->len;
+	}
+	k->blocks = (k->size + 511) / 512;
+}
+
+/* stdin, stdout and stderr look like pipes: not terminals, not seekable. */
+static void stat_file(const struct sys_task *t, const struct sys_file *f, struct kstat *k)
+{
+	if (f->kind == SYS_FILE_NODE) {
+		stat_node(t, f->node, k);
+		return;
+	}
+	memset(k, 0, sizeof *k);
+	k->dev = 2;
+	k->ino = f->kind == SYS_FILE_STDIN ? 1 : (uint64_t)f->stream_fd + 1;
+	k->nlink = 1;
+	k->mode = S_IFIFO | 0600;
+	k->uid = SYS_UID;
+	k->gid = SYS_GID;
+	k->blksize = STREAM_BLKSIZE;
+}
+
+SYS_HANDLER(sys_fstat)
+{
+	struct sys_file *f = sys_fd_get(t, (int32_t)a[0]);
+	struct kstat k;
+
+	if (!f)
+		return -EBADF;
+	stat_file(t, f, &k);
+	return write_stat(t, a[1], &k);
+}
+
+static int64_t stat_path(struct sys_task *t, int64_t dirfd, uint64_t path, uint64_t buf)
+{
+	struct sys_walk w;
+	struct kstat k;
+	int rc = sys_vfs_resolve(t, dirfd, path, &w);
+
+	if (rc < 0)
+		return rc;
+	if (w.node < 0)
+		return -ENOENT;
+	stat_node(t, (size_t)w.node, &k);
+	return write_stat(t, buf, &k);
+}
+
+SYS_HANDLER(sys_stat)
+{
+	return stat_path(t, AT_FDCWD, a[0], a[1]);
+}
+
+/* The tree has no symbolic links, so lstat is stat. */
+SYS_HANDLER(sys_lstat)
+{
+	return stat_path(t, AT_FDCWD, a[0], a[1]);
+}
+
+/* True when the guest passed an empty path (or, as Linux 6.11 allows, a
+ * NULL one) together with AT_EMPTY_PATH. */
+static int empty_path(struct sys_task *t, uint64_t gva, int *err)
+{
+	const char *p;
+
+	*err = 0;
+	if (gva == 0)
+		return 1;
+	p = sys_mem(t, gva, 1);
+	if (!p) {
+		*err = -EFAULT;
+		return 0;
+	}
+	return *p == 0;
+}
+
+SYS_HANDLER(sys_newfstatat)
+{
+	int64_t dirfd = (int32_t)a[0];
+	uint64_t flags = a[3];
+	int err = 0;
+
+	if (flags & ~(uint64_t)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT))
+		return -EINVAL;
+	if ((flags & AT_EMPTY_PATH) && empty_path(t, a[1], &err)) {
+		struct sys_file *f;
+		struct kstat k;
+
+		if (dirfd == AT_FDCWD) {
+			stat_node(t, 0, &k);
+			return write_stat(t, a[2], &k);
+		}
+		f = sys_fd_get(t, dirfd);
+		if (!f)
+			return -EBADF;
+		stat_file(t, f, &k);
+		return write_stat(t, a[2], &k);
+	}
+	if (err)
+		return err;
+	return stat_path(t, dirfd, a[1], a[2]);
+}
+
+static int64_t check_access(struct sys_task *t, int64_t dirfd, uint64_t path, uint64_t mode)
+{
+	struct sys_walk w;
+	const struct sys_node *n;
+	int rc;
+
+	if (mode & ~(uint64_t)(R_OK | W_OK | X_OK))
+		return -EINVAL;
+	rc = sys_vfs_resolve(t, dirfd, path, &w);
+	if (rc < 0)
+		return rc;
+	if (w.node < 0)
+		return -ENOENT;
+	n = &t->nodes[w.node];
+	if ((mode & W_OK) && !n->writable)
+		return -EROFS;
+	if ((mode & X_OK) && !n->is_dir)
+		return -EACCES;
+	return 0;
+}
+
+SYS_HANDLER(sys_access)
+{
+	return check_access(t, AT_FDCWD, a[0], a[1]);
+}
+
+SYS_HANDLER(sys_faccessat)
+{
+	return check_access(t, (int32_t)a[0], a[1], a[2]);
+}
+
+SYS_HANDLER(sys_faccessat2)
+{
+	if (a[3] & ~(uint64_t)(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	return check_access(t, (int32_t)a[0], a[1], a[2]);
+}
+
+/* No node is a link: an existing path is -EINVAL, a missing one -ENOENT
+ * (so /proc/self/exe is -ENOENT, which both libcs accept). */
+static int64_t read_link(struct sys_task *t, int64_t dirfd, uint64_t path, int64_t size)
+{
+	struct sys_walk w;
+	int rc;
+
+	if (size <= 0)
+		return -EINVAL;
+	rc = sys_vfs_resolve(t, dirfd, path, &w);
+	if (rc < 0)
+		return rc;
+	return w.node < 0 ? -ENOENT : -EINVAL;
+}
+
+SYS_HANDLER(sys_readlink)
+{
+	return read_link(t, AT_FDCWD, a[0], (int32_t)a[2]);
+}
+
+SYS_HANDLER(sys_readlinkat)
+{
+	return read_link(t, (int32_t)a[0], a[1], (int32_t)a[3]);
+}
+
+/* The working directory is always the root. */
+SYS_HANDLER(sys_getcwd)
+{
+	if (a[1] < 2)
+		return -ERANGE;
+	if (sys_mem_write(t, a[0], "/", 2) < 0)
+		return -EFAULT;
+	return 2;
+}
+
+SYS_HANDLER(sys_umask)
+{
+	(void)t;
+	(void)a;
+	return 022;
+}

@@ -1,0 +1,197 @@
+/* Opening and descriptor management: open, openat, close, dup, dup2, dup3,
+ * fcntl, ioctl. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/ioctl.h>
+
+#include "sys_internal.h"
+
+/* Flags an open description remembers for F_GETFL; the creation-time ones
+ * are spent by open itself. */
+#define KEPT_FLAGS (O_ACCMODE | O_APPEND | O_NONBLOCK | O_DIRECTORY | O_LARGEFILE | O_NOATIME)
+#define SETFL_FLAGS (O_APPEND | O_NONBLOCK | O_NOATIME)
+
+static int free_slot_exists(const struct sys_task *t)
+{
+	for (unsigned i = 0; i < t->n_fds; i++)
+		if (!t->fds[i].file)
+			return 1;
+	return 0;
+}
+
+/* Finds or creates the node an open names, with Linux's checks in
+ * Linux's order. */
+static int64_t open_node(struct sys_task *t, int64_t dirfd, uint64_t path, int flags)
+{
+	struct sys_walk w;
+	const struct sys_node *n;
+	int acc = flags & O_ACCMODE;
+	size_t idx;
+	int rc = sys_vfs_resolve(t, dirfd, path, &w);
+
+	if (rc < 0)
+		return rc;
+	if (w.node < 0) {
+		if (!(flags & O_CREAT))
+			return -ENOENT;
+		rc = sys_vfs_create_output(t, &w, &idx);
+		return rc < 0 ? rc : (int64_t)idx;
+	}
+	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+		return -EEXIST;
+	n = &t->nodes[w.node];
+	if (n->is_dir) {
+		if (acc != O_RDONLY || (flags & (O_CREAT | O_TRUNC)))
+			return -EISDIR;
+		return w.node;
+	}
+	if (flags & O_DIRECTORY)
+		return -ENOTDIR;
+	if (acc != O_RDONLY || (flags & O_TRUNC)) {
+		if (!n->writable)
+			return -EROFS;
+	}
+	return w.node;
+}
+
+static int64_t do_open(struct sys_task *t, int64_t dirfd, uint64_t path, uint64_t flags64)
+{
+	int flags = (int)flags64;
+	struct sys_file *f;
+	int64_t node;
+	int fd;
+
+	if ((flags & O_ACCMODE) == O_ACCMODE)
+		return -EINVAL;
+	if ((flags & O_TMPFILE) == O_TMPFILE)
+		return -EOPNOTSUPP;
+	if (!free_slot_exists(t))
+		return -EMFILE;
+	node = open_node(t, dirfd, path, flags);
+	if (node < 0)
+		return node;
+	if ((flags & O_TRUNC) && t->nodes[node].writable && !t->nodes[node].is_dir)
+		t->nodes[node].len = 0;
+	f = sys_file_new(SYS_FILE_NODE, (size_t)node, flags & KEPT_FLAGS);
+	if (!f)
+		return -ENOMEM;
+	fd = sys_fd_install(t, f, 0, !!(flags & O_CLOEXEC));
+	if (fd < 0)
+		sys_file_put(f);
+	return fd;
+}
+
+SYS_HANDLER(sys_open)
+{
+	return do_open(t, AT_FDCWD, a[0], a[1]);
+}
+
+SYS_HANDLER(sys_openat)
+{
+	return do_open(t, (int32_t)a[0], a[1], a[2]);
+}
+
+SYS_HANDLER(sys_close)
+{
+	return sys_fd_close(t, (int32_t)a[0]);
+}
+
+static int64_t dup_from(struct sys_task *t, int64_t oldfd, unsigned min_fd, int cloexec)
+{
+	struct sys_file *f = sys_fd_get(t, oldfd);
+	int fd;
+
+	if (!f)
+		return -EBADF;
+	f->refs++;
+	fd = sys_fd_install(t, f, min_fd, cloexec);
+	if (fd < 0)
+		sys_file_put(f);
+	return fd;
+}
+
+SYS_HANDLER(sys_dup)
+{
+	return dup_from(t, (int32_t)a[0], 0, 0);
+}
+
+static int64_t dup_onto(struct sys_task *t, int64_t oldfd, int64_t newfd, int cloexec)
+{
+	struct sys_file *f = sys_fd_get(t, oldfd);
+
+	if (!f || newfd < 0 || newfd >= (int64_t)t->n_fds)
+		return -EBADF;
+	f->refs++;
+	sys_fd_close(t, newfd);
+	t->fds[newfd].file = f;
+	t->fds[newfd].cloexec = cloexec;
+	return newfd;
+}
+
+SYS_HANDLER(sys_dup2)
+{
+	int64_t oldfd = (int32_t)a[0], newfd = (int32_t)a[1];
+
+	if (oldfd == newfd)
+		return sys_fd_get(t, oldfd) ? newfd : -EBADF;
+	return dup_onto(t, oldfd, newfd, 0);
+}
+
+SYS_HANDLER(sys_dup3)
+{
+	int64_t oldfd = (int32_t)a[0], newfd = (int32_t)a[1];
+
+	if (a[2] & ~(uint64_t)O_CLOEXEC)
+		return -EINVAL;
+	if (oldfd == newfd)
+		return -EINVAL;
+	return dup_onto(t, oldfd, newfd, !!(a[2] & O_CLOEXEC));
+}
+
+SYS_HANDLER(sys_fcntl)
+{
+	int64_t fd = (int32_t)a[0];
+	struct sys_file *f = sys_fd_get(t, fd);
+
+	if (!f)
+		return -EBADF;
+	switch ((int)a[1]) {
+	case F_DUPFD:
+	case F_DUPFD_CLOEXEC:
+		if (a[2] >= t->n_fds)
+			return -EINVAL;
+		return dup_from(t, fd, (unsigned)a[2], (int)a[1] == F_DUPFD_CLOEXEC);
+	case F_GETFD:
+		return t->fds[fd].cloexec ? FD_CLOEXEC : 0;
+	case F_SETFD:
+		t->fds[fd].cloexec = !!(a[2] & FD_CLOEXEC);
+		return 0;
+	case F_GETFL:
+		return f->flags;
+	case F_SETFL:
+		f->flags = (f->flags & ~SETFL_FLAGS) | ((int)a[2] & SETFL_FLAGS);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* Nothing here is a terminal, so every request but the close-on-exec pair
+ * is "not a typewriter"; libcs take that to mean "not interactive". */
+SYS_HANDLER(sys_ioctl)
+{
+	int64_t fd = (int32_t)a[0];
+
+	if (!sys_fd_get(t, fd))
+		return -EBADF;
+	switch ((uint32_t)a[1]) {
+	case FIOCLEX:
+		t->fds[fd].cloexec = 1;
+		return 0;
+	case FIONCLEX:
+		t->fds[fd].cloexec = 0;
+		return 0;
+	default:
+		return -ENOTTY;
+	}
+}

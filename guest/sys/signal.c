@@ -1,0 +1,91 @@
+/* Signals are never delivered (nothing can raise one: no other process,
+ * no timers, and faults stop the task), but libcs install handlers and
+ * masks at start-up and read them back, so the state is kept and checked
+ * as Linux would. */
+#include <errno.h>
+#include <string.h>
+
+#include "sys_internal.h"
+
+#define SIGSET_SIZE 8
+#define SIG_KILL 9
+#define SIG_STOP 19
+#define SIGACTION_SIZE 32
+#define SS_ONSTACK_FLAG 1
+#define SS_DISABLE_FLAG 2
+#define SS_AUTODISARM_FLAG (1u << 31)
+#define MIN_SIGSTACK 2048
+#define UNBLOCKABLE ((1ull << (SIG_KILL - 1)) | (1ull << (SIG_STOP - 1)))
+
+SYS_HANDLER(sys_rt_sigaction)
+{
+	uint64_t sig = a[0];
+	uint8_t act[SIGACTION_SIZE];
+
+	if (a[3] != SIGSET_SIZE || sig < 1 || sig > 64)
+		return -EINVAL;
+	if (a[1] && (sig == SIG_KILL || sig == SIG_STOP))
+		return -EINVAL;
+	if (a[1] && sys_mem_read(t, act, a[1], sizeof act) < 0)
+		return -EFAULT;
+	if (a[2] && sys_mem_write(t, a[2], t->sigactions[sig - 1], SIGACTION_SIZE) < 0)
+		return -EFAULT;
+	if (a[1])
+		memcpy(t->sigactions[sig - 1], act, sizeof act);
+	return 0;
+}
+
+SYS_HANDLER(sys_rt_sigprocmask)
+{
+	uint64_t set = 0, old = t->sigmask;
+
+	if (a[3] != SIGSET_SIZE)
+		return -EINVAL;
+	if (a[1]) {
+		if (a[0] > 2)
+			return -EINVAL;
+		if (sys_mem_read(t, &set, a[1], sizeof set) < 0)
+			return -EFAULT;
+	}
+	if (a[2] && sys_mem_write(t, a[2], &old, sizeof old) < 0)
+		return -EFAULT;
+	if (a[1]) {
+		if (a[0] == 0)
+			t->sigmask |= set;
+		else if (a[0] == 1)
+			t->sigmask &= ~set;
+		else
+			t->sigmask = set;
+		t->sigmask &= ~UNBLOCKABLE;
+	}
+	return 0;
+}
+
+SYS_HANDLER(sys_sigaltstack)
+{
+	uint8_t ss[24];
+	uint32_t flags = 0;
+	uint64_t size = 0;
+
+	if (a[0]) {
+		if (sys_mem_read(t, ss, a[0], sizeof ss) < 0)
+			return -EFAULT;
+		memcpy(&flags, ss + 8, sizeof flags);
+		memcpy(&size, ss + 16, sizeof size);
+		if ((flags & ~(SS_DISABLE_FLAG | SS_AUTODISARM_FLAG | SS_ONSTACK_FLAG)) ||
+		    (flags & (SS_DISABLE_FLAG | SS_ONSTACK_FLAG)) == (SS_DISABLE_FLAG | SS_ONSTACK_FLAG))
+			return -EINVAL;
+		if (!(flags & SS_DISABLE_FLAG) && size < MIN_SIGSTACK)
+			return -ENOMEM;
+	}
+	if (a[1] && sys_mem_write(t, a[1], t->altstack, sizeof t->altstack) < 0)
+		return -EFAULT;
+	if (a[0]) {
+		if (flags & SS_DISABLE_FLAG) {
+			memset(ss, 0, sizeof ss);
+			ss[8] = SS_DISABLE_FLAG;
+		}
+		memcpy(t->altstack, ss, sizeof ss);
+	}
+	return 0;
+}
