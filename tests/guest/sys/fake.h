@@ -122,7 +122,7 @@ static const struct sys_ops fake_ops = {
 	.log = fake_log,
 };
 
-static struct sys_config fake_config(uint8_t *mem)
+static inline struct sys_config fake_config(uint8_t *mem)
 {
 	struct sys_config c = {
 		.mem = { .base = mem, .size = MEM_SIZE, .user_lo = USER_LO, .user_hi = MEM_SIZE },
@@ -138,7 +138,7 @@ static struct sys_config fake_config(uint8_t *mem)
 }
 
 /* Sets up a task with cfg (or the default one when NULL). */
-static struct fake *fake_new(const struct sys_config *cfg)
+static inline struct fake *fake_new(const struct sys_config *cfg)
 {
 	struct fake *f = calloc(1, sizeof *f);
 	struct sys_config c;
@@ -157,7 +157,7 @@ static struct fake *fake_new(const struct sys_config *cfg)
 	return f;
 }
 
-static void fake_free(struct fake *f)
+static inline void fake_free(struct fake *f)
 {
 	sys_task_free(f->t);
 	free(f->mem);
@@ -165,7 +165,7 @@ static void fake_free(struct fake *f)
 }
 
 /* Guest copy of len bytes (or a string with its NUL when len is 0). */
-static uint64_t gput(struct fake *f, const void *data, size_t len)
+static inline uint64_t gput(struct fake *f, const void *data, size_t len)
 {
 	uint64_t at = f->scratch;
 
@@ -177,7 +177,7 @@ static uint64_t gput(struct fake *f, const void *data, size_t len)
 }
 
 /* Guest buffer of len zero bytes. */
-static uint64_t gbuf(struct fake *f, size_t len)
+static inline uint64_t gbuf(struct fake *f, size_t len)
 {
 	uint64_t at = f->scratch;
 
@@ -186,7 +186,7 @@ static uint64_t gbuf(struct fake *f, size_t len)
 	return at;
 }
 
-static int64_t sc(struct fake *f, uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+static inline int64_t sc(struct fake *f, uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
 		  uint64_t a5)
 {
 	const uint64_t args[6] = { a0, a1, a2, a3, a4, a5 };
