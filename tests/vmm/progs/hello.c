@@ -1,0 +1,6 @@
+#include <stdio.h>
+int main(void)
+{
+	printf("hello from a kettle guest\n");
+	return 0;
+}

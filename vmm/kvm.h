@@ -1,0 +1,37 @@
+/* The KVM side of one guest: VM, memory slot, the single vCPU and KVM_RUN. */
+#ifndef KETTLE_VMM_KVM_H
+#define KETTLE_VMM_KVM_H
+
+#include <linux/kvm.h>
+#include <stddef.h>
+
+#include "gmem.h"
+#include "x86.h"
+
+struct kvm_vm {
+	int kvm, vm, vcpu;
+	struct kvm_run *run;
+	size_t run_size;
+};
+
+/* Opens /dev/kvm and creates the VM and its vCPU. On failure returns
+ * -errno and writes one line saying what to do into err. */
+int kvm_open(struct kvm_vm *k, char *err, size_t errlen);
+void kvm_close(struct kvm_vm *k);
+
+int kvm_map_memory(struct kvm_vm *k, const struct gmem *m);
+
+/* The XCR0 value the guest will get on this host (x87|SSE|AVX as available). */
+uint64_t kvm_guest_xcr0(struct kvm_vm *k);
+
+/* Puts the vCPU in 64-bit ring 3 at s->rip with the boot structures of
+ * x86_write_boot(), CPUID from the host, a clean FPU, and syscall set up.
+ * Enables KVM_SYNC_X86_REGS so each exit needs no register ioctls. */
+int kvm_setup_vcpu(struct kvm_vm *k, const struct x86_start *s);
+
+/* Sets the FS base (arch_prctl) of the vCPU. */
+int kvm_set_fs_base(struct kvm_vm *k, uint64_t base);
+/* Reads CR2 (the faulting address of a page fault). */
+int kvm_get_cr2(struct kvm_vm *k, uint64_t *cr2);
+
+#endif

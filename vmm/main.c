@@ -1,0 +1,234 @@
+/* kettle-vmm: runs one static x86-64 Linux program in a fresh KVM guest.
+ * Command line and exit codes; everything else is in vmm_run(). */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "layout.h"
+#include "vmm.h"
+
+#define EXIT_USAGE 2
+#define MAX_ENV 1024
+
+extern char **environ;
+
+static const char usage[] =
+	"usage: kettle-vmm run [--mem 64M] [--timeout 10s] [--max-output 16M] [--input NAME=PATH]...\n"
+	"                      [--output-dir DIR] [--env K=V]... [--clear-env] [--json] [--verbose]\n"
+	"                      -- PROGRAM [ARGS...]\n";
+
+static int bad(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "kettle-vmm: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n%s", usage);
+	return -EINVAL;
+}
+
+/* "64M", "1G", "4096", "512K" (binary multiples) */
+static int parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s || *s == '-')
+		return -EINVAL;
+	unsigned shift = 0;
+	switch (*end) {
+	case 'k': case 'K': shift = 10, end++; break;
+	case 'm': case 'M': shift = 20, end++; break;
+	case 'g': case 'G': shift = 30, end++; break;
+	}
+	if (shift && (*end == 'i' || *end == 'I'))
+		end++;
+	if (shift && (*end == 'b' || *end == 'B'))
+		end++;
+	if (*end || v > (UINT64_MAX >> shift))
+		return -EINVAL;
+	*out = (uint64_t)v << shift;
+	return 0;
+}
+
+/* "10s", "500ms", "2m", "1h", "10" (seconds) into milliseconds */
+static int parse_duration(const char *s, uint64_t *ms)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s || *s == '-')
+		return -EINVAL;
+	uint64_t unit = 1000;
+	if (!strcmp(end, "ms"))
+		unit = 1;
+	else if (!strcmp(end, "m"))
+		unit = 60000;
+	else if (!strcmp(end, "h"))
+		unit = 3600000;
+	else if (*end && strcmp(end, "s"))
+		return -EINVAL;
+	if (v == 0 || v > 86400000ull / unit)
+		return -EINVAL;
+	*ms = v * unit;
+	return 0;
+}
+
+static int valid_name(const char *n)
+{
+	size_t len = strlen(n);
+	return len > 0 && len <= VMM_NAME_MAX && !strchr(n, '/') && strcmp(n, ".") && strcmp(n, "..");
+}
+
+static int add_input(struct vmm_options *o, char *arg)
+{
+	char *eq = strchr(arg, '=');
+	if (!eq || eq == arg || !eq[1])
+		return bad("--input wants NAME=PATH, got '%s'", arg);
+	*eq = 0;
+	if (!valid_name(arg))
+		return bad("input name '%s' must be 1-255 bytes without '/' and not '.' or '..'", arg);
+	for (size_t i = 0; i < o->ninputs; i++)
+		if (!strcmp(o->inputs[i].name, arg))
+			return bad("input '%s' is given twice", arg);
+	if (o->ninputs == VMM_MAX_INPUTS)
+		return bad("at most %s inputs", "64");
+	if (access(eq + 1, R_OK) < 0) {
+		fprintf(stderr, "kettle-vmm: input %s: cannot read %s: %s\n", arg, eq + 1, strerror(errno));
+		return -ENOENT;
+	}
+	o->inputs[o->ninputs++] = (struct vmm_input){ .name = arg, .path = eq + 1 };
+	return 0;
+}
+
+static int prepare_output_dir(const char *dir)
+{
+	struct stat st;
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+		fprintf(stderr, "kettle-vmm: cannot create output directory %s: %s\n", dir, strerror(errno));
+		return -errno;
+	}
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "kettle-vmm: output directory %s is not a directory\n", dir);
+		return -ENOTDIR;
+	}
+	return 0;
+}
+
+static int parse_run(int argc, char **argv, struct vmm_options *o, char **env, size_t *nenv)
+{
+	enum { OPT_MEM = 256, OPT_TIMEOUT, OPT_MAX_OUTPUT, OPT_INPUT, OPT_OUTPUT_DIR, OPT_ENV, OPT_CLEAR_ENV,
+	       OPT_JSON, OPT_VERBOSE };
+	static const struct option opts[] = {
+		{ "mem", required_argument, 0, OPT_MEM },
+		{ "timeout", required_argument, 0, OPT_TIMEOUT },
+		{ "max-output", required_argument, 0, OPT_MAX_OUTPUT },
+		{ "input", required_argument, 0, OPT_INPUT },
+		{ "output-dir", required_argument, 0, OPT_OUTPUT_DIR },
+		{ "env", required_argument, 0, OPT_ENV },
+		{ "clear-env", no_argument, 0, OPT_CLEAR_ENV },
+		{ "json", no_argument, 0, OPT_JSON },
+		{ "verbose", no_argument, 0, OPT_VERBOSE },
+		{ 0, 0, 0, 0 },
+	};
+	int clear = 0, c, rc;
+	size_t extra = 0;
+	char *extra_env[MAX_ENV];
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_MEM:
+			if (parse_size(optarg, &o->mem) || o->mem < GUEST_MEM_MIN || o->mem > GUEST_MEM_MAX)
+				return bad("--mem '%s' must be a size from 8M to 4G", optarg);
+			o->mem = (o->mem + GUEST_HUGE - 1) & ~(GUEST_HUGE - 1);
+			break;
+		case OPT_TIMEOUT:
+			if (parse_duration(optarg, &o->timeout_ms))
+				return bad("--timeout '%s' must be like 500ms, 10s or 2m (at most 24h)", optarg);
+			break;
+		case OPT_MAX_OUTPUT:
+			if (parse_size(optarg, &o->max_output) || o->max_output > (4ull << 30))
+				return bad("--max-output '%s' must be a size up to 4G", optarg);
+			break;
+		case OPT_INPUT:
+			if ((rc = add_input(o, optarg)))
+				return rc;
+			break;
+		case OPT_OUTPUT_DIR:
+			o->output_dir = optarg;
+			break;
+		case OPT_ENV:
+			if (!strchr(optarg, '=') || extra == MAX_ENV)
+				return bad("--env wants K=V, got '%s'", optarg);
+			extra_env[extra++] = optarg;
+			break;
+		case OPT_CLEAR_ENV:
+			clear = 1;
+			break;
+		case OPT_JSON:
+			o->capture = 1;
+			break;
+		case OPT_VERBOSE:
+			o->verbose = 1;
+			break;
+		default:
+			return bad("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return bad("no program given%s", "");
+	if (o->output_dir && (rc = prepare_output_dir(o->output_dir)))
+		return rc;
+	o->argv = argv + optind;
+	/* The guest sees kettle-vmm's environment unless told otherwise,
+	 * like any program started from a shell. */
+	*nenv = 0;
+	for (size_t i = 0; !clear && environ[i] && *nenv < MAX_ENV; i++)
+		env[(*nenv)++] = environ[i];
+	for (size_t i = 0; i < extra && *nenv < MAX_ENV; i++)
+		env[(*nenv)++] = extra_env[i];
+	env[*nenv] = NULL;
+	o->envp = env;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct vmm_options o = { .mem = 64ull << 20, .timeout_ms = 10000, .max_output = 16ull << 20 };
+	static char *env[MAX_ENV + 1];
+	size_t nenv;
+	struct vmm_result r;
+
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		fputs(usage, argc < 2 ? stderr : stdout);
+		return argc < 2 ? EXIT_USAGE : 0;
+	}
+	if (strcmp(argv[1], "run")) {
+		fprintf(stderr, "kettle-vmm: unknown command '%s'\n%s", argv[1], usage);
+		return EXIT_USAGE;
+	}
+	int rc = parse_run(argc - 1, argv + 1, &o, env, &nenv);
+	if (rc)
+		return rc == -EINVAL ? EXIT_USAGE : 125;
+
+	vmm_run(&o, &r);
+	if (o.capture) {
+		char *json = vmm_result_json(&r);
+		if (!json) {
+			fprintf(stderr, "kettle-vmm: out of memory writing the result\n");
+			vmm_result_free(&r);
+			return 125;
+		}
+		puts(json);
+		free(json);
+	} else if (r.status != VMM_OK) {
+		fprintf(stderr, "kettle-vmm: %s: %s\n", vmm_status_name(r.status), r.message);
+	}
+	int code = vmm_exit_code(&r);
+	vmm_result_free(&r);
+	return code;
+}
