@@ -317,8 +317,11 @@ static void check_no_kvm(void)
 			       prog("hello", "glibc"), NULL };
 	struct run_out r;
 	run_cmd((char *const *)argv, NULL, NULL, 0, &r);
-	CHECK(r.status == 125 && strstr(r.err, "cannot open /dev/kvm") && strstr(r.err, "ls -l /dev/kvm"),
-	      "without /dev/kvm: one line saying what to check (%s)", r.err);
+	CHECK(r.status == 125 && strstr(r.err, "cannot open /dev/kvm") && strstr(r.err, "ls -l /dev/kvm") &&
+		      strchr(r.err, '\n') == r.err + r.err_len - 1,
+	      "without /dev/kvm: one line saying what to check");
+	if (r.status != 125)
+		printf("# stderr: %.300s\n", r.err);
 	run_free(&r);
 }
 
