@@ -1,0 +1,70 @@
+/* Certificates arrive as PEM (AMD's KDS cert_chain, kettle-psp) or DER
+ * (KDS's vcek endpoint); accept both so users need not convert. */
+#include "snp_verify.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+
+#define CERT_FILE_MAX (64 * 1024)
+
+int snp_cert_from_mem(const void *buf, size_t len, X509 **out)
+{
+	if (!buf || !out || len == 0 || len > INT_MAX)
+		return -EINVAL;
+	*out = NULL;
+	BIO *bio = BIO_new_mem_buf(buf, (int)len);
+	if (!bio)
+		return -ENOMEM;
+	X509 *cert = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+	BIO_free(bio);
+	if (!cert) {
+		const unsigned char *p = buf;
+		cert = d2i_X509(NULL, &p, (long)len);
+	}
+	ERR_clear_error();
+	if (!cert)
+		return -EBADMSG;
+	*out = cert;
+	return 0;
+}
+
+int snp_cert_load(const char *path, X509 **out)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	unsigned char *buf = malloc(CERT_FILE_MAX);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	size_t len = 0;
+	int rc = 0;
+	for (;;) {
+		if (len == CERT_FILE_MAX) {
+			rc = -EFBIG;
+			break;
+		}
+		ssize_t n = read(fd, buf + len, CERT_FILE_MAX - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = -errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	if (rc == 0)
+		rc = len ? snp_cert_from_mem(buf, len, out) : -EBADMSG;
+	free(buf);
+	return rc;
+}

@@ -1,0 +1,107 @@
+/* `kettle attest verify-azure EVIDENCE.json --ask ASK --ark ARK [--nonce HEX]`:
+ * evidence from an Azure SEV-SNP confidential VM's vTPM. Prints the SNP
+ * report, the runtime claims, the PCRs and the quote's nonce as JSON when
+ * every check holds; otherwise one line naming the failed check. */
+#include "azure.h"
+#include "cli.h"
+#include "snp_json.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+	"usage: kettle attest verify-azure EVIDENCE.json --ask ASK --ark ARK [--nonce HEX]\n";
+
+static json_t *hexj(const uint8_t *p, size_t n)
+{
+	char buf[2 * 64 + 1];
+	if (n > 64)
+		n = 64;
+	for (size_t i = 0; i < n; i++)
+		snprintf(buf + 2 * i, 3, "%02x", p[i]);
+	buf[2 * n] = '\0';
+	return json_string(buf);
+}
+
+static json_t *result_json(const struct azure_evidence *ev, const struct azure_result *res)
+{
+	json_t *pcrs = json_array();
+	for (size_t i = 0; pcrs && i < ev->n_pcrs; i++)
+		json_array_append_new(pcrs, hexj(ev->pcrs[i], 32));
+	return json_pack("{s:i,s:o,s:O,s:o,s:o}", "evidence_version", ev->version,
+			 "snp_report", snp_report_to_json(&res->report), "runtime_claims",
+			 res->claims ? res->claims : json_null(), "pcrs", pcrs, "quote_nonce",
+			 hexj(res->attest.extra, res->attest.extra_len));
+}
+
+static int load(const char *what, const char *path, X509 **out)
+{
+	int rc = snp_cert_load(path, out);
+	if (rc)
+		fprintf(stderr, "kettle: %s %s: %s\n", what, path,
+			rc == -EBADMSG ? "not a PEM or DER X.509 certificate" : strerror(-rc));
+	return rc;
+}
+
+int cli_attest_verify_azure(int argc, char **argv)
+{
+	struct cli_opt opts[] = {{"--ask", NULL}, {"--ark", NULL}, {"--nonce", NULL}};
+	const char *pos[1];
+	size_t n_pos;
+	if (cli_parse(argc, argv, opts, 3, pos, 1, &n_pos) != 0 || n_pos != 1 ||
+	    !opts[0].value || !opts[1].value) {
+		fputs(usage, stderr);
+		return CLI_EXIT_USAGE;
+	}
+	uint8_t nonce[64];
+	size_t nonce_len = 0;
+	if (opts[2].value &&
+	    azure_hex_decode(opts[2].value, nonce, sizeof(nonce), &nonce_len) != 0) {
+		fprintf(stderr, "kettle: --nonce: expect up to 64 bytes as hex\n");
+		return CLI_EXIT_USAGE;
+	}
+
+	int exit_code = CLI_EXIT_FAIL;
+	uint8_t *text = NULL;
+	size_t len = 0;
+	X509 *ask = NULL, *ark = NULL;
+	struct azure_evidence ev = {0};
+	struct azure_result res = {0};
+	json_t *out = NULL;
+	const char *why = NULL;
+	int rc = cli_read_file(pos[0], AZ_EVIDENCE_MAX, &text, &len);
+	if (rc) {
+		fprintf(stderr, "kettle: evidence %s: %s\n", pos[0],
+			rc == -EFBIG ? "larger than 512 KiB" : strerror(-rc));
+		goto out;
+	}
+	if (azure_evidence_parse((const char *)text, len, &ev, &why) != 0) {
+		fprintf(stderr, "kettle: %s: %s\n", pos[0], why);
+		goto out;
+	}
+	if (load("ASK", opts[0].value, &ask) || load("ARK", opts[1].value, &ark))
+		goto out;
+	enum azure_status st =
+		azure_verify(&ev, ask, ark, opts[2].value ? nonce : NULL, nonce_len, &res);
+	if (st != AZ_OK) {
+		fprintf(stderr, "kettle: verify-azure failed: %s\n", azure_status_str(st, res.snp));
+		goto out;
+	}
+	out = result_json(&ev, &res);
+	if (!out || json_dumpf(out, stdout, JSON_INDENT(2)) != 0) {
+		fprintf(stderr, "kettle: cannot print the result\n");
+		goto out;
+	}
+	putchar('\n');
+	exit_code = fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+out:
+	json_decref(out);
+	json_decref(res.claims);
+	azure_evidence_free(&ev);
+	X509_free(ask);
+	X509_free(ark);
+	free(text);
+	return exit_code;
+}

@@ -1,0 +1,32 @@
+/* The `kettle` user CLI: one function per command group, each taking the
+ * arguments after the group's name and returning the exit status
+ * (0 ok, 1 a check or operation failed, 2 usage). */
+#ifndef KETTLE_CLI_H
+#define KETTLE_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CLI_EXIT_OK 0
+#define CLI_EXIT_FAIL 1
+#define CLI_EXIT_USAGE 2
+
+int cli_attest(int argc, char **argv);
+
+int cli_attest_snp_verify(int argc, char **argv);
+int cli_attest_verify_azure(int argc, char **argv);
+
+/* Read a whole file of at most max bytes into a malloc'ed buffer (with a
+ * NUL after the data). 0, -EFBIG when larger than max, or a negative errno. */
+int cli_read_file(const char *path, size_t max, uint8_t **out, size_t *len);
+
+/* Look up "--name VALUE" pairs; positional arguments are collected in
+ * order. Returns 0 or -EINVAL for an unknown or valueless option. */
+struct cli_opt {
+	const char *name; /* "--vcek" */
+	const char *value;
+};
+int cli_parse(int argc, char **argv, struct cli_opt *opts, size_t n_opts,
+	      const char **pos, size_t max_pos, size_t *n_pos);
+
+#endif

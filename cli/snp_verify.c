@@ -1,0 +1,73 @@
+/* `kettle attest snp-verify REPORT.bin --vcek VCEK --ask ASK --ark ARK`:
+ * all report fields as JSON on stdout when every check holds; otherwise one
+ * line on stderr naming the failed check. */
+#include "cli.h"
+#include "snp_json.h"
+#include "snp_verify.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+	"usage: kettle attest snp-verify REPORT.bin --vcek VCEK --ask ASK --ark ARK\n";
+
+static int load_cert(const char *what, const char *path, X509 **out)
+{
+	int rc = snp_cert_load(path, out);
+	if (rc == -EBADMSG)
+		fprintf(stderr, "kettle: %s %s: not a PEM or DER X.509 certificate\n", what, path);
+	else if (rc)
+		fprintf(stderr, "kettle: %s %s: %s\n", what, path, strerror(-rc));
+	return rc;
+}
+
+int cli_attest_snp_verify(int argc, char **argv)
+{
+	struct cli_opt opts[] = {{"--vcek", NULL}, {"--ask", NULL}, {"--ark", NULL}};
+	const char *pos[1];
+	size_t n_pos;
+	if (cli_parse(argc, argv, opts, 3, pos, 1, &n_pos) != 0 || n_pos != 1 ||
+	    !opts[0].value || !opts[1].value || !opts[2].value) {
+		fputs(usage, stderr);
+		return CLI_EXIT_USAGE;
+	}
+
+	int exit_code = CLI_EXIT_FAIL;
+	uint8_t *raw = NULL;
+	size_t len = 0;
+	X509 *vcek = NULL, *ask = NULL, *ark = NULL;
+	json_t *j = NULL;
+	int rc = cli_read_file(pos[0], SNP_REPORT_SIZE, &raw, &len);
+	if (rc) {
+		fprintf(stderr, "kettle: report %s: %s\n", pos[0],
+			rc == -EFBIG ? "larger than 1184 bytes, not an SEV-SNP report"
+				     : strerror(-rc));
+		goto out;
+	}
+	if (load_cert("VCEK", opts[0].value, &vcek) || load_cert("ASK", opts[1].value, &ask) ||
+	    load_cert("ARK", opts[2].value, &ark))
+		goto out;
+
+	struct snp_report r;
+	enum snp_status st = snp_verify(raw, len, vcek, ask, ark, &r);
+	if (st != SNP_OK) {
+		fprintf(stderr, "kettle: snp-verify failed: %s\n", snp_status_str(st));
+		goto out;
+	}
+	j = snp_report_to_json(&r);
+	if (!j || json_dumpf(j, stdout, JSON_INDENT(2)) != 0) {
+		fprintf(stderr, "kettle: cannot print the report\n");
+		goto out;
+	}
+	putchar('\n');
+	exit_code = fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+out:
+	json_decref(j);
+	X509_free(vcek);
+	X509_free(ask);
+	X509_free(ark);
+	free(raw);
+	return exit_code;
+}
