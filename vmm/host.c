@@ -87,6 +87,8 @@ static int host_write_stream(void *ctx, int fd, const void *buf, size_t len)
 	struct vmm_task *t = ctx;
 	if (fd != 1 && fd != 2)
 		return -EBADF;
+	if (t->stream_hash[fd - 1] && !EVP_DigestUpdate(t->stream_hash[fd - 1], buf, len))
+		return -EIO;
 	if (t->o->capture)
 		return host_buf_append(fd == 1 ? &t->r->out : &t->r->err, buf, len);
 	return write_all(fd, buf, len);

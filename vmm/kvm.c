@@ -88,22 +88,42 @@ int kvm_map_memory(struct kvm_vm *k, const struct gmem *m)
 	return ioctl(k->vm, KVM_SET_USER_MEMORY_REGION, &r) < 0 ? -errno : 0;
 }
 
-static struct kvm_cpuid2 *supported_cpuid(struct kvm_vm *k)
+static struct kvm_cpuid2 *supported_cpuid_fd(int kvm)
 {
 	struct kvm_cpuid2 *c = calloc(1, sizeof *c + CPUID_MAX_ENTRIES * sizeof(struct kvm_cpuid_entry2));
 	if (!c)
 		return NULL;
 	c->nent = CPUID_MAX_ENTRIES;
-	if (ioctl(k->kvm, KVM_GET_SUPPORTED_CPUID, c) < 0) {
+	if (ioctl(kvm, KVM_GET_SUPPORTED_CPUID, c) < 0) {
 		free(c);
 		return NULL;
 	}
 	return c;
 }
 
+static struct kvm_cpuid2 *supported_cpuid(struct kvm_vm *k)
+{
+	return supported_cpuid_fd(k->kvm);
+}
+
 uint64_t kvm_guest_xcr0(struct kvm_vm *k)
 {
-	struct kvm_cpuid2 *c = supported_cpuid(k);
+	return kvm_xcr0_of(k->kvm);
+}
+
+int kvm_host_xcr0(uint64_t *xcr0)
+{
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	*xcr0 = kvm_xcr0_of(fd);
+	close(fd);
+	return 0;
+}
+
+uint64_t kvm_xcr0_of(int kvm)
+{
+	struct kvm_cpuid2 *c = supported_cpuid_fd(kvm);
 	uint64_t xcr0 = 0;
 	if (!c)
 		return 0;

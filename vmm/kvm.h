@@ -21,8 +21,12 @@ void kvm_close(struct kvm_vm *k);
 
 int kvm_map_memory(struct kvm_vm *k, const struct gmem *m);
 
-/* The XCR0 value the guest will get on this host (x87|SSE|AVX as available). */
+/* The XCR0 value the guest will get on this host (x87|SSE|AVX as KVM's
+ * supported CPUID offers them; 0 when KVM offers no XSAVE). */
 uint64_t kvm_guest_xcr0(struct kvm_vm *k);
+uint64_t kvm_xcr0_of(int kvm_fd);
+/* The same, opening /dev/kvm itself; -errno if it cannot. */
+int kvm_host_xcr0(uint64_t *xcr0);
 
 /* Puts the vCPU in 64-bit ring 3 at s->rip with the boot structures of
  * x86_write_boot(), CPUID from the host, a clean FPU, and syscall set up.

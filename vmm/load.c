@@ -74,6 +74,12 @@ static int load_program(struct vmm_task *t)
 		task_fail(t, VMM_BAD_PROGRAM, "cannot read program %s: %s", path, strerror(-rc));
 		return rc;
 	}
+	t->program_size = len;
+	if (!EVP_Digest(file, len, t->program_sha256, NULL, EVP_sha256(), NULL)) {
+		free(file);
+		task_fail(t, VMM_ERROR, "cannot digest the program");
+		return -EIO;
+	}
 	rc = elf_load(&t->mem, t->stack_lo, file, len, &t->img, why, sizeof why);
 	free(file);
 	if (rc)
@@ -96,6 +102,12 @@ static int load_inputs(struct vmm_task *t)
 			return rc;
 		}
 		total += len;
+		t->input_size[i] = len;
+		if (!EVP_Digest(data, len, t->input_sha256[i], NULL, EVP_sha256(), NULL)) {
+			free(data);
+			task_fail(t, VMM_ERROR, "input %s: cannot digest it", in->name);
+			return -EIO;
+		}
 		snprintf(path, sizeof path, "/input/%s", in->name);
 		rc = sys_task_add_file(t->sys, path, data, len);
 		free(data);
@@ -127,7 +139,7 @@ static int make_syscall_layer(struct vmm_task *t)
 	return 0;
 }
 
-int task_load(struct vmm_task *t)
+int task_build_image(struct vmm_task *t)
 {
 	uint64_t stack = t->o->mem / 8 < GUEST_STACK_MAX ? t->o->mem / 8 : GUEST_STACK_MAX;
 	uint8_t random[16];
@@ -154,8 +166,15 @@ int task_load(struct vmm_task *t)
 		task_fail(t, VMM_BAD_PROGRAM, "arguments and environment exceed %u KiB", STACK_ARGS_MAX >> 10);
 		return rc;
 	}
-	t->start_rsp = rsp;
-	if ((rc = make_syscall_layer(t)) || (rc = load_inputs(t)))
+	t->start.rip = t->img.entry;
+	t->start.rsp = rsp;
+	return 0;
+}
+
+int task_load(struct vmm_task *t)
+{
+	int rc = task_build_image(t);
+	if (rc || (rc = make_syscall_layer(t)) || (rc = load_inputs(t)))
 		return rc;
 	return 0;
 }

@@ -8,6 +8,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sys/random.h>
+
+#include "encode.h"
 #include "layout.h"
 #include "vmm.h"
 
@@ -19,7 +22,8 @@ extern char **environ;
 static const char usage[] =
 	"usage: kettle-vmm run [--mem 64M] [--timeout 10s] [--max-output 16M] [--input NAME=PATH]...\n"
 	"                      [--output-dir DIR] [--env K=V]... [--clear-env] [--json] [--verbose]\n"
-	"                      -- PROGRAM [ARGS...]\n";
+	"                      [--evidence FILE [--nonce HEX] [--psp SOCKET]] -- PROGRAM [ARGS...]\n"
+	"       kettle-vmm measure [--mem 64M] [--env K=V]... [--clear-env] [--xcr0 HEX] -- PROGRAM [ARGS...]\n";
 
 static int bad(const char *fmt, const char *arg)
 {
@@ -117,10 +121,11 @@ static int prepare_output_dir(const char *dir)
 	return 0;
 }
 
-static int parse_run(int argc, char **argv, struct vmm_options *o, char **env, size_t *nenv)
+static int parse_run(int argc, char **argv, struct vmm_options *o, char **env, size_t *nenv, uint64_t *xcr0)
 {
+	char *end;
 	enum { OPT_MEM = 256, OPT_TIMEOUT, OPT_MAX_OUTPUT, OPT_INPUT, OPT_OUTPUT_DIR, OPT_ENV, OPT_CLEAR_ENV,
-	       OPT_JSON, OPT_VERBOSE };
+	       OPT_JSON, OPT_VERBOSE, OPT_EVIDENCE, OPT_NONCE, OPT_PSP, OPT_XCR0 };
 	static const struct option opts[] = {
 		{ "mem", required_argument, 0, OPT_MEM },
 		{ "timeout", required_argument, 0, OPT_TIMEOUT },
@@ -131,6 +136,10 @@ static int parse_run(int argc, char **argv, struct vmm_options *o, char **env, s
 		{ "clear-env", no_argument, 0, OPT_CLEAR_ENV },
 		{ "json", no_argument, 0, OPT_JSON },
 		{ "verbose", no_argument, 0, OPT_VERBOSE },
+		{ "evidence", required_argument, 0, OPT_EVIDENCE },
+		{ "nonce", required_argument, 0, OPT_NONCE },
+		{ "psp", required_argument, 0, OPT_PSP },
+		{ "xcr0", required_argument, 0, OPT_XCR0 },
 		{ 0, 0, 0, 0 },
 	};
 	int clear = 0, c, rc;
@@ -175,6 +184,24 @@ static int parse_run(int argc, char **argv, struct vmm_options *o, char **env, s
 		case OPT_VERBOSE:
 			o->verbose = 1;
 			break;
+		case OPT_EVIDENCE:
+			o->evidence_path = optarg;
+			break;
+		case OPT_NONCE:
+			rc = vmm_unhex(optarg, o->nonce, sizeof o->nonce);
+			if (rc < 0)
+				return bad("--nonce '%s' must be 1 to 64 bytes in hex", optarg);
+			o->nonce_len = (size_t)rc;
+			break;
+		case OPT_PSP:
+			o->psp_socket = optarg;
+			break;
+		case OPT_XCR0:
+			errno = 0;
+			*xcr0 = strtoull(optarg, &end, 16);
+			if (errno || *end || end == optarg)
+				return bad("--xcr0 '%s' must be a hex number", optarg);
+			break;
 		default:
 			return bad("unknown option '%s'", argv[optind - 1]);
 		}
@@ -183,6 +210,15 @@ static int parse_run(int argc, char **argv, struct vmm_options *o, char **env, s
 		return bad("no program given%s", "");
 	if (o->output_dir && (rc = prepare_output_dir(o->output_dir)))
 		return rc;
+	if (o->evidence_path && !o->nonce_len) {
+		/* Without a verifier's nonce the evidence still proves what ran;
+		 * a random one keeps quotes from two runs apart. */
+		if (getrandom(o->nonce, 32, 0) != 32)
+			return bad("cannot draw a random nonce%s", "");
+		o->nonce_len = 32;
+	}
+	if (!o->psp_socket)
+		o->psp_socket = getenv("KETTLE_PSP_SOCKET") ? getenv("KETTLE_PSP_SOCKET") : "/run/kettle/psp.sock";
 	o->argv = argv + optind;
 	/* The guest sees kettle-vmm's environment unless told otherwise,
 	 * like any program started from a shell. */
@@ -196,24 +232,43 @@ static int parse_run(int argc, char **argv, struct vmm_options *o, char **env, s
 	return 0;
 }
 
+static int measure(const struct vmm_options *o, uint64_t xcr0)
+{
+	uint8_t digest[48], program[32];
+	char err[600], hex[97], phex[65];
+	if (vmm_measure(o, xcr0, digest, program, err, sizeof err)) {
+		fprintf(stderr, "kettle-vmm: %s\n", err);
+		return 125;
+	}
+	vmm_hex(digest, sizeof digest, hex);
+	vmm_hex(program, sizeof program, phex);
+	/* The output is itself a reference-values file for `kettle attest verify`. */
+	printf("{\"measurements\": [\"%s\"], \"program_sha256\": \"%s\", \"mem\": %llu, \"xcr0\": %llu}\n", hex,
+	       phex, (unsigned long long)o->mem, (unsigned long long)xcr0);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct vmm_options o = { .mem = 64ull << 20, .timeout_ms = 10000, .max_output = 16ull << 20 };
 	static char *env[MAX_ENV + 1];
 	size_t nenv;
 	struct vmm_result r;
+	uint64_t xcr0 = vmm_host_xcr0();
 
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		fputs(usage, argc < 2 ? stderr : stdout);
 		return argc < 2 ? EXIT_USAGE : 0;
 	}
-	if (strcmp(argv[1], "run")) {
+	if (strcmp(argv[1], "run") && strcmp(argv[1], "measure")) {
 		fprintf(stderr, "kettle-vmm: unknown command '%s'\n%s", argv[1], usage);
 		return EXIT_USAGE;
 	}
-	int rc = parse_run(argc - 1, argv + 1, &o, env, &nenv);
+	int rc = parse_run(argc - 1, argv + 1, &o, env, &nenv, &xcr0);
 	if (rc)
 		return rc == -EINVAL ? EXIT_USAGE : 125;
+	if (!strcmp(argv[1], "measure"))
+		return measure(&o, xcr0);
 
 	vmm_run(&o, &r);
 	if (o.capture) {

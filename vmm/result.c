@@ -1,9 +1,9 @@
 /* Statuses, kettle-vmm's exit codes, and the JSON form of a result. */
 #include <jansson.h>
-#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "encode.h"
 #include "vmm.h"
 
 static const char *const status_names[] = {
@@ -42,31 +42,10 @@ int vmm_exit_code(const struct vmm_result *r)
 	}
 }
 
-static json_t *base64(const uint8_t *data, size_t len)
-{
-	size_t cap = 4 * ((len + 2) / 3) + 1;
-	char *text = malloc(cap);
-	if (!text)
-		return NULL;
-	EVP_EncodeBlock((unsigned char *)text, data, (int)len);
-	json_t *s = json_string(text);
-	free(text);
-	return s;
-}
-
 static json_t *stream(const struct vmm_buf *b, int truncated)
 {
-	return json_pack("{s:o*, s:I, s:b}", "base64", base64(b->data ? b->data : (const uint8_t *)"", b->len),
+	return json_pack("{s:o*, s:I, s:b}", "base64", vmm_json_base64(b->data, b->len),
 			 "bytes", (json_int_t)b->len, "truncated", truncated);
-}
-
-static json_t *hex(const uint8_t *p, size_t n)
-{
-	char s[2 * 64 + 1];
-	for (size_t i = 0; i < n && i < 64; i++)
-		snprintf(s + 2 * i, 3, "%02x", p[i]);
-	s[2 * (n < 64 ? n : 64)] = 0;
-	return json_string(s);
 }
 
 static json_t *outputs(const struct vmm_result *r)
@@ -75,7 +54,7 @@ static json_t *outputs(const struct vmm_result *r)
 	for (size_t i = 0; a && i < r->noutputs; i++)
 		json_array_append_new(a, json_pack("{s:s, s:I, s:o*}", "name", r->outputs[i].name, "bytes",
 						   (json_int_t)r->outputs[i].size, "sha256",
-						   hex(r->outputs[i].sha256, 32)));
+						   vmm_json_hex(r->outputs[i].sha256, 32)));
 	return a;
 }
 
@@ -96,6 +75,10 @@ char *vmm_result_json(const struct vmm_result *r)
 			      "unsupported_syscalls", unsupported(r), "outputs", outputs(r));
 	if (!o)
 		return NULL;
+	if (r->measured) {
+		json_object_set_new(o, "measurement", vmm_json_hex(r->measurement, sizeof r->measurement));
+		json_object_set_new(o, "attest_ms", json_real(r->attest_ms));
+	}
 	if (r->status != VMM_OK || r->message[0])
 		json_object_set_new(o, "message", json_string(r->message));
 	if (r->status == VMM_CRASHED) {

@@ -4,6 +4,8 @@
 
 #include <signal.h>
 
+#include <openssl/evp.h>
+
 #include "../guest/sys/sys.h"
 #include "elf_load.h"
 #include "gmem.h"
@@ -18,9 +20,16 @@ struct vmm_task {
 	struct sys_task *sys;
 	struct elf_image img;
 	uint64_t stack_lo;
-	uint64_t start_rsp; /* initial ring-3 stack pointer */
 	int64_t start_ns, deadline_ns;
 	int timed_out;
+	struct x86_start start;
+	uint8_t program_sha256[32];
+	uint64_t program_size;
+	uint8_t input_sha256[VMM_MAX_INPUTS][32];
+	uint64_t input_size[VMM_MAX_INPUTS];
+	/* Evidence only: */
+	struct vtpm *vtpm;
+	EVP_MD_CTX *stream_hash[2]; /* stdout, stderr as the guest wrote them */
 };
 
 /* host.c: the services the syscall layer gets from the VMM. */
@@ -28,7 +37,9 @@ extern const struct sys_ops host_sys_ops;
 int64_t host_now_ns(void);
 int host_buf_append(struct vmm_buf *b, const void *data, size_t len);
 
-/* load.c: reads the program and inputs and builds the guest image. */
+/* load.c: reads the program and builds the guest image (no KVM needed),
+ * then adds the syscall layer with the inputs. */
+int task_build_image(struct vmm_task *t);
 int task_load(struct vmm_task *t);
 
 /* run.c: runs the vCPU until the task ends; fills t->r. */
@@ -36,6 +47,12 @@ void task_run_vcpu(struct vmm_task *t);
 
 /* outputs.c: digests the task's /output files and writes them out. */
 int task_collect_outputs(struct vmm_task *t);
+
+/* evidence.c: measurement and vTPM extends before the guest runs; output
+ * extends, quote, PSP report and the evidence file after it exits. */
+int evidence_begin(struct vmm_task *t);
+int evidence_finish(struct vmm_task *t);
+void evidence_free(struct vmm_task *t);
 
 /* Sets r->status and a one-line message (printf-style). */
 void task_fail(struct vmm_task *t, enum vmm_status status, const char *fmt, ...)

@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cpuid.h>
+
+#include "launch.h"
 #include "task.h"
 
 void task_fail(struct vmm_task *t, enum vmm_status status, const char *fmt, ...)
@@ -31,8 +34,8 @@ static int start_vm(struct vmm_task *t)
 		task_fail(t, VMM_ERROR, "cannot give guest memory to KVM: %s", strerror(-rc));
 		return rc;
 	}
-	struct x86_start s = { .rip = t->img.entry, .rsp = t->start_rsp, .xcr0 = kvm_guest_xcr0(&t->kvm) };
-	if ((rc = kvm_setup_vcpu(&t->kvm, &s))) {
+	t->start.xcr0 = kvm_guest_xcr0(&t->kvm);
+	if ((rc = kvm_setup_vcpu(&t->kvm, &t->start))) {
 		task_fail(t, VMM_ERROR, "cannot set up the vCPU: %s", strerror(-rc));
 		return rc;
 	}
@@ -81,13 +84,15 @@ void vmm_run(const struct vmm_options *o, struct vmm_result *r)
 	t.start_ns = host_now_ns();
 	t.deadline_ns = t.start_ns + (int64_t)o->timeout_ms * 1000000;
 
-	if (task_load(&t) == 0 && start_vm(&t) == 0) {
+	if (task_load(&t) == 0 && start_vm(&t) == 0 && (!o->evidence_path || evidence_begin(&t) == 0)) {
 		task_run_vcpu(&t);
 		judge_memory(&t);
 		if (r->status == VMM_OUTPUT_LIMIT)
 			r->out_truncated = r->err_truncated = 1;
-		/* A failure to store outputs overrides the status: they are lost. */
-		task_collect_outputs(&t);
+		/* A failure to store outputs or evidence overrides the status:
+		 * the caller asked for them and they are lost. */
+		if (task_collect_outputs(&t) == 0 && o->evidence_path)
+			evidence_finish(&t);
 	}
 	r->duration_ms = (double)(host_now_ns() - t.start_ns) / 1e6;
 	if (t.sys) {
@@ -95,6 +100,41 @@ void vmm_run(const struct vmm_options *o, struct vmm_result *r)
 		copy_unsupported(&t);
 		sys_task_free(t.sys);
 	}
+	evidence_free(&t);
 	kvm_close(&t.kvm);
 	gmem_free(&t.mem);
+}
+
+uint64_t vmm_host_xcr0(void)
+{
+	unsigned a, b, c, d;
+	uint64_t xcr0;
+	if (kvm_host_xcr0(&xcr0) == 0)
+		return xcr0;
+	/* Offline, without KVM: the same choice from the CPU's own CPUID. */
+	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 26)))
+		return 0;
+	if (!__get_cpuid_count(0xd, 0, &a, &b, &c, &d))
+		return 0;
+	return ((uint64_t)d << 32 | a) & 0x7;
+}
+
+int vmm_measure(const struct vmm_options *o, uint64_t xcr0, uint8_t digest[48], uint8_t program_sha256[32],
+		char *err, size_t errlen)
+{
+	struct vmm_result r;
+	struct vmm_task t = { .o = o, .r = &r, .kvm = { .kvm = -1, .vm = -1, .vcpu = -1 } };
+	memset(&r, 0, sizeof r);
+	int rc = task_build_image(&t);
+	if (rc == 0) {
+		t.start.xcr0 = xcr0;
+		rc = vmm_measure_launch(&t.mem, &t.start, digest);
+		if (rc)
+			snprintf(err, errlen, "cannot compute the launch measurement");
+		memcpy(program_sha256, t.program_sha256, 32);
+	} else {
+		snprintf(err, errlen, "%s", r.message);
+	}
+	gmem_free(&t.mem);
+	return rc;
 }

@@ -27,6 +27,12 @@ struct vmm_options {
 	int verbose;            /* diagnostic lines on stderr */
 	char **argv;            /* argv[0] is the program's host path */
 	char **envp;
+	/* Evidence (launch measurement, vTPM quote, PSP report) is produced
+	 * only when evidence_path is set. */
+	const char *evidence_path;
+	const char *psp_socket;
+	uint8_t nonce[64];
+	size_t nonce_len;
 };
 
 enum vmm_status {
@@ -64,10 +70,21 @@ struct vmm_result {
 	char **unsupported;  /* syscall names, NULL-terminated */
 	struct vmm_output outputs[VMM_MAX_OUTPUT_FILES];
 	size_t noutputs;
+	int measured;            /* measurement below is set */
+	uint8_t measurement[48]; /* launch measurement */
+	double attest_ms;        /* time spent on measurement, vTPM and report */
 };
 
 /* Runs one task to its end. Never fails without saying why in r. */
 void vmm_run(const struct vmm_options *o, struct vmm_result *r);
+
+/* Builds the guest image for o without running it and computes its launch
+ * measurement for a vCPU with this XCR0 (reference values, offline).
+ * 0, or a negative errno with one line in err. */
+int vmm_measure(const struct vmm_options *o, uint64_t xcr0, uint8_t digest[48], uint8_t program_sha256[32],
+		char *err, size_t errlen);
+/* The XCR0 kettle-vmm gives guests on this host, read from CPUID. */
+uint64_t vmm_host_xcr0(void);
 void vmm_result_free(struct vmm_result *r);
 
 const char *vmm_status_name(enum vmm_status s);
