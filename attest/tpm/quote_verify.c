@@ -210,8 +210,11 @@ enum quote_result quote_verify(const uint8_t *ak_public, size_t ak_len,
 	struct tpm_public ak;
 	struct tpm_signature sig;
 	enum quote_result rc;
-	int err = tpm_public_parse(ak_public, ak_len, &ak);
+	int err;
 
+	if (!expect)
+		return QUOTE_E_INTERNAL;
+	err = tpm_public_parse(ak_public, ak_len, &ak);
 	if (err == -ENOTSUP)
 		return QUOTE_E_AK_UNSUPPORTED;
 	if (err == -ENOMEM)

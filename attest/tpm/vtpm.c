@@ -196,7 +196,7 @@ int vtpm_start(struct vtpm **out)
 	if (!(v->log = eventlog_new()))
 		goto err_free;
 	if ((rc = start_library()))
-		goto err_log;
+		goto err_lib;
 	if ((rc = tpm2_startup(v)) || (rc = tpm2_create_ak(v)))
 		goto err_tpm;
 	/* extend SHA-384 too when the bank is there */
@@ -209,9 +209,9 @@ int vtpm_start(struct vtpm **out)
 
 err_tpm:
 	TPMLIB_Terminate();
+err_lib:
 	nv_clear();
 	TPM_Free(v->resp);
-err_log:
 	json_decref(v->log);
 err_free:
 	free(v);
