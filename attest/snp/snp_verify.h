@@ -58,8 +58,9 @@ enum snp_status snp_report_verify_signature(const uint8_t *raw, size_t len,
 /* REPORTED_TCB and CHIP_ID against the VCEK's extensions. */
 enum snp_status snp_report_check_vcek(const struct snp_report *r, X509 *vcek);
 
-/* All of the above in order: format, chain, signature, TCB, chip id.
- * On SNP_OK (and on any failure after parsing) *out holds the report. */
+/* All of the above in order: size, chain, signature (on the raw bytes),
+ * version, TCB, chip id. *out holds the parsed report once the signature
+ * and version checks passed. */
 enum snp_status snp_verify(const uint8_t *raw, size_t len, X509 *vcek,
 			   X509 *ask, X509 *ark, struct snp_report *out);
 

@@ -43,8 +43,8 @@ static int spl_read(X509 *cert, const char *oid, uint8_t *out)
 	return 1;
 }
 
-/* hwID is an OCTET STRING of 64 bytes (8 on Turin). Older AMD VCEKs put
- * the raw 64 bytes in the extension without the OCTET STRING wrapper. */
+/* hwID is 64 bytes (8 on Turin). AMD's KDS puts the bytes in the
+ * extension as they are; some issuers wrap them in an OCTET STRING. */
 static int hwid_read(X509 *cert, struct snp_vcek_ext *out)
 {
 	const ASN1_OCTET_STRING *v = ext_value(cert, SNP_OID_HWID);
@@ -52,9 +52,11 @@ static int hwid_read(X509 *cert, struct snp_vcek_ext *out)
 		return 0;
 	const unsigned char *p = ASN1_STRING_get0_data(v);
 	long len = ASN1_STRING_length(v);
-	if (len == SNP_CHIP_ID_SIZE) {
-		memcpy(out->hwid, p, SNP_CHIP_ID_SIZE);
-		out->hwid_len = SNP_CHIP_ID_SIZE;
+	/* Raw bytes: 64 (Milan, Genoa) or 8 (Turin). A DER-wrapped hwID is
+	 * 66 or 10 bytes long, so the lengths cannot be confused. */
+	if (len == SNP_CHIP_ID_SIZE || len == 8) {
+		memcpy(out->hwid, p, (size_t)len);
+		out->hwid_len = (size_t)len;
 		return 1;
 	}
 	const unsigned char *q = p;

@@ -71,6 +71,41 @@ static int openssl_verify(const char *ark, const char *ask, const char *vcek,
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
+/* A throwaway certificate whose hwID is DER-wrapped (04 40 + 64 bytes), the
+ * form some issuers use instead of AMD's raw bytes. */
+static int add_ext(X509 *x, const char *oid, const unsigned char *der, int len)
+{
+	ASN1_OBJECT *o = OBJ_txt2obj(oid, 1);
+	ASN1_OCTET_STRING *v = ASN1_OCTET_STRING_new();
+	X509_EXTENSION *e = NULL;
+	int ok = o && v && ASN1_OCTET_STRING_set(v, der, len) == 1 &&
+		 (e = X509_EXTENSION_create_by_OBJ(NULL, o, 0, v)) && X509_add_ext(x, e, -1) == 1;
+	X509_EXTENSION_free(e);
+	ASN1_OCTET_STRING_free(v);
+	ASN1_OBJECT_free(o);
+	return ok;
+}
+
+static X509 *wrapped_hwid_cert(const uint8_t hwid[64])
+{
+	static const unsigned char bl[] = {2, 1, 3}, tee[] = {2, 1, 0}, snp[] = {2, 1, 8},
+				   ucode[] = {2, 2, 0, 0xdb};
+	unsigned char wrapped[66] = {0x04, 0x40};
+	memcpy(wrapped + 2, hwid, 64);
+	EVP_PKEY *k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384");
+	X509 *x = X509_new();
+	int ok = k && x && X509_set_pubkey(x, k) == 1 &&
+		 add_ext(x, SNP_OID_BL_SPL, bl, 3) && add_ext(x, SNP_OID_TEE_SPL, tee, 3) &&
+		 add_ext(x, SNP_OID_SNP_SPL, snp, 3) && add_ext(x, SNP_OID_UCODE_SPL, ucode, 4) &&
+		 add_ext(x, SNP_OID_HWID, wrapped, sizeof(wrapped));
+	EVP_PKEY_free(k);
+	if (!ok) {
+		X509_free(x);
+		return NULL;
+	}
+	return x;
+}
+
 struct vector {
 	const char *name;
 	const char *report, *vcek, *ask, *ark;
@@ -183,6 +218,48 @@ int main(int argc, char **argv)
 		      verify_files("milan-v2-virtee.report.bin", "milan-ask.pem", "milan-ask.pem",
 				   "milan-ark.pem") == SNP_E_VCEK,
 	      "an RSA certificate as VCEK is refused");
+
+	/* Turin: no public Turin report was found, so a report is built from
+	 * the genuine Turin VCEK's extensions to check the Turin TCB layout
+	 * (FMC in byte 0) and the 8-byte hwID. */
+	X509 *t_vcek = cert("turin.vcek.der"), *t_ask = cert("turin-ask.pem"),
+	     *t_ark = cert("turin-ark.pem");
+	CHECK(t_vcek && t_ask && t_ark && snp_chain_verify(t_ark, t_ask, t_vcek) == SNP_OK,
+	      "Turin VCEK verifies under AMD's Turin ASK/ARK");
+	CHECK(openssl_verify(path_of("turin-ark.pem"), path_of("turin-ask.pem"),
+			     path_of("turin.vcek.der"), NULL),
+	      "openssl verify accepts the Turin chain");
+	struct snp_vcek_ext ext;
+	CHECK(snp_vcek_ext_read(t_vcek, &ext) == SNP_OK && ext.has_fmc && ext.hwid_len == 8,
+	      "Turin VCEK: fmcSPL present, 8-byte hwID");
+	struct snp_report tr;
+	memset(&tr, 0, sizeof(tr));
+	tr.version = 2;
+	tr.reported_tcb = snp_tcb_join(&ext.tcb, SNP_GEN_TURIN);
+	memcpy(tr.chip_id, ext.hwid, 8);
+	CHECK(snp_report_gen(&tr) == SNP_GEN_TURIN, "a v2 report with an 8-byte chip id reads as Turin");
+	CHECK(snp_report_check_vcek(&tr, t_vcek) == SNP_OK,
+	      "Turin REPORTED_TCB and CHIP_ID match the Turin VCEK");
+	struct snp_report tr2 = tr;
+	tr2.reported_tcb ^= 0x01; /* byte 0 is FMC on Turin */
+	CHECK(snp_report_check_vcek(&tr2, t_vcek) == SNP_E_TCB, "another Turin FMC level fails the TCB check");
+	tr2 = tr;
+	tr2.chip_id[7] ^= 1;
+	CHECK(snp_report_check_vcek(&tr2, t_vcek) == SNP_E_CHIP_ID, "another Turin chip id fails");
+	X509_free(t_vcek);
+	X509_free(t_ask);
+	X509_free(t_ark);
+
+	uint8_t hwid[64];
+	for (int i = 0; i < 64; i++)
+		hwid[i] = (uint8_t)(0x40 + i);
+	X509 *w = wrapped_hwid_cert(hwid);
+	struct snp_vcek_ext wext;
+	CHECK(w && snp_vcek_ext_read(w, &wext) == SNP_OK && wext.hwid_len == 64 &&
+		      memcmp(wext.hwid, hwid, 64) == 0 && wext.tcb.microcode == 0xdb &&
+		      wext.tcb.bootloader == 3 && !wext.has_fmc,
+	      "a DER-wrapped hwID and a two-byte INTEGER (219) are read");
+	X509_free(w);
 
 	X509 *x = NULL;
 	CHECK(snp_cert_from_mem("not a certificate", 17, &x) == -EBADMSG && !x,
