@@ -53,7 +53,7 @@ static void zero_range(struct sys_task *t, uint64_t first, uint64_t count)
 	if (t->ops.discard)
 		t->ops.discard(t->ctx, gva, len);
 	else
-		memset(t->cfg.mem.base + gva, 0, len);
+		memset(sys_mem_at(t, gva), 0, len);
 }
 
 /* Gives back the owned pages among [first, first+count), zeroing runs of
@@ -207,7 +207,7 @@ SYS_HANDLER(sys_mmap)
 	if (node && off < node->len) {
 		uint64_t n = node->len - off < len ? node->len - off : len;
 
-		memcpy(t->cfg.mem.base + page_addr(t, first), node->data + off, (size_t)n);
+		memcpy(sys_mem_at(t, page_addr(t, first)), node->data + off, (size_t)n);
 	}
 	return (int64_t)page_addr(t, first);
 }
@@ -266,7 +266,7 @@ SYS_HANDLER(sys_mremap)
 		return out_of_memory(t);
 	dest = page_addr(t, (uint64_t)at);
 	claim_pages(t, (uint64_t)at, new_count);
-	memcpy(t->cfg.mem.base + dest, t->cfg.mem.base + old, count * SYS_PAGE);
+	memcpy(sys_mem_at(t, dest), sys_mem_at(t, old), count * SYS_PAGE);
 	release_pages(t, first, count);
 	return (int64_t)dest;
 }

@@ -96,6 +96,7 @@ void sys_limits_init(struct sys_task *t);
 
 /* mem.c: the one checked way from guest pointers to host pointers */
 void *sys_mem(struct sys_task *t, uint64_t gva, uint64_t len);
+void *sys_mem_at(const struct sys_task *t, uint64_t gva);
 int sys_mem_read(struct sys_task *t, void *dst, uint64_t gva, uint64_t len);
 int sys_mem_write(struct sys_task *t, uint64_t gva, const void *src, uint64_t len);
 int sys_mem_string(struct sys_task *t, uint64_t gva, char *buf, size_t cap);
