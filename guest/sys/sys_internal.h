@@ -125,6 +125,16 @@ int64_t sys_output_grant(struct sys_task *t, uint64_t want);
 void sys_output_commit(struct sys_task *t, uint64_t granted, uint64_t want);
 int sys_node_reserve(struct sys_node *n, uint64_t end);
 
+/* fs_meta.c: what the stat family reports, before its ABI layout */
+struct sys_kstat {
+	uint64_t dev, ino, nlink;
+	uint32_t mode, uid, gid;
+	uint64_t rdev;
+	int64_t size, blksize, blocks;
+};
+void sys_stat_node(const struct sys_task *t, size_t idx, struct sys_kstat *k);
+void sys_stat_file(const struct sys_task *t, const struct sys_file *f, struct sys_kstat *k);
+
 /* handler prototypes, by family */
 #define SYS_HANDLER(name) int64_t name(struct sys_task *t, const uint64_t a[6])
 /* fs.c, fs_meta.c, fs_dir.c */
@@ -154,6 +164,14 @@ SYS_HANDLER(sys_readlink);
 SYS_HANDLER(sys_readlinkat);
 SYS_HANDLER(sys_getcwd);
 SYS_HANDLER(sys_umask);
+SYS_HANDLER(sys_pwrite64);
+SYS_HANDLER(sys_ftruncate);
+SYS_HANDLER(sys_fsync);
+SYS_HANDLER(sys_statx);
+SYS_HANDLER(sys_poll);
+SYS_HANDLER(sys_ppoll);
+SYS_HANDLER(sys_mkdir);
+SYS_HANDLER(sys_mkdirat);
 /* mm.c */
 SYS_HANDLER(sys_brk);
 SYS_HANDLER(sys_mmap);
@@ -168,6 +186,8 @@ SYS_HANDLER(sys_gettimeofday);
 SYS_HANDLER(sys_time);
 SYS_HANDLER(sys_nanosleep);
 SYS_HANDLER(sys_clock_nanosleep);
+SYS_HANDLER(sys_getrusage);
+SYS_HANDLER(sys_times);
 /* proc.c */
 SYS_HANDLER(sys_exit);
 SYS_HANDLER(sys_exit_group);
@@ -190,5 +210,8 @@ SYS_HANDLER(sys_getcpu);
 SYS_HANDLER(sys_rt_sigaction);
 SYS_HANDLER(sys_rt_sigprocmask);
 SYS_HANDLER(sys_sigaltstack);
+SYS_HANDLER(sys_kill);
+SYS_HANDLER(sys_tkill);
+SYS_HANDLER(sys_tgkill);
 
 #endif
