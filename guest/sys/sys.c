@@ -88,10 +88,11 @@ struct sys_task *sys_task_new(const struct sys_config *cfg, const struct sys_ops
 	t->altstack[8] = 2; /* SS_DISABLE: no alternate stack yet */
 
 	if (sys_vfs_init(t) < 0)
-		goto fail_used;
+		goto fail_vfs;
 	return t;
 
-fail_used:
+fail_vfs:
+	sys_vfs_free(t);
 	free(t->used);
 fail_task:
 	free(t);

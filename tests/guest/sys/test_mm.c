@@ -82,6 +82,13 @@ static void test_mmap(void)
 	CHECK(map(f, a, PAGE, ANON | MAP_FIXED_NOREPLACE) == -EEXIST, "MAP_FIXED_NOREPLACE over a mapping is EEXIST");
 	memset(f->mem + a, 0x11, PAGE);
 	CHECK(map(f, a, PAGE, ANON | MAP_FIXED) == a && f->mem[a] == 0, "MAP_FIXED replaces and zeroes");
+	b = map(f, HEAP_LO, 2 * PAGE, ANON | MAP_FIXED);
+	memset(f->mem + HEAP_LO, 0x22, 2 * PAGE);
+	CHECK(SC2(f, SYS_munmap, HEAP_LO - PAGE, 2 * PAGE) == 0 && f->mem[HEAP_LO] == 0 && f->mem[HEAP_LO + PAGE] == 0x22,
+	      "munmap across the heap's lower edge frees only the heap part");
+	CHECK(SC3(f, SYS_madvise, HEAP_LO - PAGE, 3 * PAGE, MADV_DONTNEED) == 0 && f->mem[HEAP_LO + PAGE] == 0,
+	      "madvise across the edge is clipped to the heap too");
+	CHECK(map(f, HEAP_LO, PAGE, ANON | MAP_FIXED_NOREPLACE) == (int64_t)HEAP_LO, "the freed page is free again");
 	CHECK(!sys_task_ran_out_of_memory(f->t), "no ENOMEM so far");
 	CHECK(map(f, 0, HEAP + PAGE, ANON) == -ENOMEM, "more than the heap is ENOMEM");
 	CHECK(sys_task_ran_out_of_memory(f->t), "and flags the task");
