@@ -64,25 +64,3 @@ SYS_HANDLER(sys_statx)
 	sys_stat_node(t, (size_t)w.node, &k);
 	return write_statx(t, a[4], &k);
 }
-
-/* Directories are never created: an existing path is EEXIST, anything
- * else is on a read-only file system, /output included (it is flat). */
-static int64_t make_dir(struct sys_task *t, int64_t dirfd, uint64_t path)
-{
-	struct sys_walk w;
-	int rc = sys_vfs_resolve(t, dirfd, path, &w);
-
-	if (rc < 0)
-		return rc;
-	return w.node >= 0 ? -EEXIST : -EROFS;
-}
-
-SYS_HANDLER(sys_mkdir)
-{
-	return make_dir(t, AT_FDCWD, a[0]);
-}
-
-SYS_HANDLER(sys_mkdirat)
-{
-	return make_dir(t, (int32_t)a[0], a[1]);
-}

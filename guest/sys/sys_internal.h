@@ -137,7 +137,7 @@ void sys_stat_file(const struct sys_task *t, const struct sys_file *f, struct sy
 
 /* handler prototypes, by family */
 #define SYS_HANDLER(name) int64_t name(struct sys_task *t, const uint64_t a[6])
-/* fs.c, fs_meta.c, fs_dir.c */
+/* fs*.c */
 SYS_HANDLER(sys_read);
 SYS_HANDLER(sys_write);
 SYS_HANDLER(sys_readv);
@@ -172,6 +172,11 @@ SYS_HANDLER(sys_poll);
 SYS_HANDLER(sys_ppoll);
 SYS_HANDLER(sys_mkdir);
 SYS_HANDLER(sys_mkdirat);
+SYS_HANDLER(sys_unlink);
+SYS_HANDLER(sys_unlinkat);
+SYS_HANDLER(sys_rmdir);
+SYS_HANDLER(sys_rename);
+SYS_HANDLER(sys_sysinfo);
 /* mm.c */
 SYS_HANDLER(sys_brk);
 SYS_HANDLER(sys_mmap);

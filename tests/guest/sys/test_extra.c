@@ -70,6 +70,13 @@ static void test_statx_mkdir(void)
 	CHECK(SC2(f, SYS_mkdir, gput(f, "/input", 0), 0755) == -EEXIST, "mkdir of an existing directory is EEXIST");
 	CHECK(SC2(f, SYS_mkdir, gput(f, "/output/sub", 0), 0755) == -EROFS, "mkdir elsewhere is EROFS");
 	CHECK(SC3(f, SYS_mkdirat, AT_FDCWD, gput(f, "/a/b", 0), 0755) == -ENOENT, "mkdirat under a missing dir");
+	CHECK(SC1(f, SYS_unlink, gput(f, "/input/i", 0)) == -EROFS, "unlink of an input is EROFS");
+	CHECK(SC1(f, SYS_unlink, gput(f, "/input/none", 0)) == -ENOENT, "unlink of a missing file is ENOENT");
+	CHECK(SC1(f, SYS_unlink, gput(f, "/input", 0)) == -EISDIR, "unlink of a directory is EISDIR");
+	CHECK(SC1(f, SYS_rmdir, gput(f, "/input/i", 0)) == -ENOTDIR, "rmdir of a file is ENOTDIR");
+	CHECK(SC3(f, SYS_unlinkat, AT_FDCWD, gput(f, "/output", 0), AT_REMOVEDIR) == -EROFS, "rmdir /output is EROFS");
+	CHECK(SC3(f, SYS_unlinkat, AT_FDCWD, gput(f, "/input/i", 0), 1) == -EINVAL, "unlinkat with bad flags");
+	CHECK(SC2(f, SYS_rename, gput(f, "/input/i", 0), gput(f, "/input/j", 0)) == -EROFS, "rename is EROFS");
 	fake_free(f);
 }
 
@@ -130,6 +137,19 @@ static void test_usage(void)
 	CHECK(SC2(f, SYS_getrusage, 5, ru) == -EINVAL, "getrusage with a bad who is EINVAL");
 	CHECK(SC2(f, SYS_getrusage, 0, 0) == -EFAULT, "getrusage into NULL is EFAULT");
 	CHECK(SC1(f, SYS_times, gbuf(f, 32)) == 250, "times counts 100 Hz ticks of the monotonic clock");
+	{
+		uint64_t si = gbuf(f, 112), total, freeb;
+		int64_t up;
+
+		SC6(f, SYS_mmap, 0, 10 * PAGE, 3, 0x22, -1, 0);
+		CHECK(SC1(f, SYS_sysinfo, si) == 0, "sysinfo");
+		memcpy(&up, f->mem + si, 8);
+		memcpy(&total, f->mem + si + 32, 8);
+		memcpy(&freeb, f->mem + si + 40, 8);
+		CHECK(up == 2 && total == HEAP_HI - HEAP_LO && freeb == total - 10 * PAGE,
+		      "uptime, heap size and free heap bytes");
+		CHECK(SC1(f, SYS_sysinfo, 0) == -EFAULT, "sysinfo into NULL is EFAULT");
+	}
 	fake_free(f);
 }
 
