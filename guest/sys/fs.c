@@ -61,11 +61,9 @@ static int64_t stream_write(struct sys_task *t, struct sys_file *f, const void *
 
 /* Writing past the end fills the gap with zeros; the gap counts against
  * the output budget too, so a seek to a huge offset cannot make the layer
- * allocate more than max_output. */
-static int64_t node_write(struct sys_task *t, struct sys_file *f, const void *src, uint64_t len)
+ * allocate more than max_output. Writes at pos and returns the count. */
+static int64_t node_write_at(struct sys_task *t, struct sys_node *n, uint64_t pos, const void *src, uint64_t len)
 {
-	struct sys_node *n = &t->nodes[f->node];
-	uint64_t pos = (f->flags & O_APPEND) ? n->len : f->pos;
 	uint64_t gap = pos > n->len ? pos - n->len : 0;
 	uint64_t count;
 	int64_t granted;
@@ -87,9 +85,19 @@ static int64_t node_write(struct sys_task *t, struct sys_file *f, const void *sr
 	memcpy(n->data + pos, src, (size_t)count);
 	if (pos + count > n->len)
 		n->len = (size_t)(pos + count);
-	f->pos = pos + count;
 	sys_output_commit(t, (uint64_t)granted, gap + len);
 	return (int64_t)count;
+}
+
+static int64_t node_write(struct sys_task *t, struct sys_file *f, const void *src, uint64_t len)
+{
+	struct sys_node *n = &t->nodes[f->node];
+	uint64_t pos = (f->flags & O_APPEND) ? n->len : f->pos;
+	int64_t done = node_write_at(t, n, pos, src, len);
+
+	if (done > 0)
+		f->pos = pos + (uint64_t)done;
+	return done;
 }
 
 static int64_t file_write(struct sys_task *t, struct sys_file *f, const void *src, uint64_t len)
@@ -253,4 +261,68 @@ SYS_HANDLER(sys_lseek)
 		return -EINVAL;
 	f->pos = (uint64_t)(base + off);
 	return (int64_t)f->pos;
+}
+
+/* As on Linux, pwrite on an O_APPEND file appends. */
+SYS_HANDLER(sys_pwrite64)
+{
+	struct sys_file *f = sys_fd_get(t, (int32_t)a[0]);
+	uint64_t len = a[2] > RW_MAX ? RW_MAX : a[2];
+	const void *src;
+	struct sys_node *n;
+
+	if (!f)
+		return -EBADF;
+	if ((int64_t)a[3] < 0)
+		return -EINVAL;
+	if (f->kind != SYS_FILE_NODE)
+		return -ESPIPE;
+	n = &t->nodes[f->node];
+	if (!writable(f) || n->is_dir)
+		return -EBADF;
+	if (len == 0)
+		return 0;
+	src = sys_mem(t, a[1], len);
+	if (!src)
+		return -EFAULT;
+	return node_write_at(t, n, (f->flags & O_APPEND) ? n->len : a[3], src, len);
+}
+
+/* Growing counts against the output budget like a write of zeros. */
+SYS_HANDLER(sys_ftruncate)
+{
+	struct sys_file *f = sys_fd_get(t, (int32_t)a[0]);
+	struct sys_node *n;
+	int64_t granted;
+
+	if (!f)
+		return -EBADF;
+	if ((int64_t)a[1] < 0)
+		return -EINVAL;
+	if (f->kind != SYS_FILE_NODE || t->nodes[f->node].is_dir || !writable(f))
+		return -EINVAL;
+	n = &t->nodes[f->node];
+	if (a[1] <= n->len) {
+		n->len = (size_t)a[1];
+		return 0;
+	}
+	granted = sys_output_grant(t, a[1] - n->len);
+	if (granted < 0)
+		return granted;
+	if ((uint64_t)granted < a[1] - n->len) {
+		sys_stop_task(t, SYS_STOP_OUTPUT_LIMIT);
+		return -EFBIG;
+	}
+	if (sys_node_reserve(n, a[1]) < 0)
+		return -ENOSPC;
+	memset(n->data + n->len, 0, (size_t)(a[1] - n->len));
+	n->len = (size_t)a[1];
+	sys_output_commit(t, (uint64_t)granted, (uint64_t)granted);
+	return 0;
+}
+
+/* Nothing is buffered below the layer: syncing is checking the fd. */
+SYS_HANDLER(sys_fsync)
+{
+	return sys_fd_get(t, (int32_t)a[0]) ? 0 : -EBADF;
 }

@@ -11,14 +11,6 @@
 #define STREAM_BLKSIZE 65536 /* glibc sizes stdio buffers by it: fewer exits */
 #define FILE_BLKSIZE 4096
 
-/* struct stat of x86-64 Linux, filled field by field at its ABI offsets so
- * the host's own struct layout never matters. */
-struct kstat {
-	uint64_t dev, ino, nlink;
-	uint32_t mode, uid, gid;
-	uint64_t rdev;
-	int64_t size, blksize, blocks;
-};
 
 static void put64(uint8_t *p, uint64_t v)
 {
@@ -30,7 +22,9 @@ static void put32(uint8_t *p, uint32_t v)
 	memcpy(p, &v, 4);
 }
 
-static int write_stat(struct sys_task *t, uint64_t gva, const struct kstat *k)
+/* struct stat of x86-64 Linux, written field by field at its ABI offsets
+ * so the host's own struct layout never matters. */
+static int write_stat(struct sys_task *t, uint64_t gva, const struct sys_kstat *k)
 {
 	uint8_t b[STAT_SIZE] = { 0 };
 
@@ -47,7 +41,7 @@ static int write_stat(struct sys_task *t, uint64_t gva, const struct kstat *k)
 	return sys_mem_write(t, gva, b, sizeof b);
 }
 
-static void stat_node(const struct sys_task *t, size_t idx, struct kstat *k)
+void sys_stat_node(const struct sys_task *t, size_t idx, struct sys_kstat *k)
 {
 	const struct sys_node *n = &t->nodes[idx];
 
@@ -70,10 +64,10 @@ static void stat_node(const struct sys_task *t, size_t idx, struct kstat *k)
 }
 
 /* stdin, stdout and stderr look like pipes: not terminals, not seekable. */
-static void stat_file(const struct sys_task *t, const struct sys_file *f, struct kstat *k)
+void sys_stat_file(const struct sys_task *t, const struct sys_file *f, struct sys_kstat *k)
 {
 	if (f->kind == SYS_FILE_NODE) {
-		stat_node(t, f->node, k);
+		sys_stat_node(t, f->node, k);
 		return;
 	}
 	memset(k, 0, sizeof *k);
@@ -89,25 +83,25 @@ static void stat_file(const struct sys_task *t, const struct sys_file *f, struct
 SYS_HANDLER(sys_fstat)
 {
 	struct sys_file *f = sys_fd_get(t, (int32_t)a[0]);
-	struct kstat k;
+	struct sys_kstat k;
 
 	if (!f)
 		return -EBADF;
-	stat_file(t, f, &k);
+	sys_stat_file(t, f, &k);
 	return write_stat(t, a[1], &k);
 }
 
 static int64_t stat_path(struct sys_task *t, int64_t dirfd, uint64_t path, uint64_t buf)
 {
 	struct sys_walk w;
-	struct kstat k;
+	struct sys_kstat k;
 	int rc = sys_vfs_resolve(t, dirfd, path, &w);
 
 	if (rc < 0)
 		return rc;
 	if (w.node < 0)
 		return -ENOENT;
-	stat_node(t, (size_t)w.node, &k);
+	sys_stat_node(t, (size_t)w.node, &k);
 	return write_stat(t, buf, &k);
 }
 
@@ -149,16 +143,16 @@ SYS_HANDLER(sys_newfstatat)
 		return -EINVAL;
 	if ((flags & AT_EMPTY_PATH) && empty_path(t, a[1], &err)) {
 		struct sys_file *f;
-		struct kstat k;
+		struct sys_kstat k;
 
 		if (dirfd == AT_FDCWD) {
-			stat_node(t, 0, &k);
+			sys_stat_node(t, 0, &k);
 			return write_stat(t, a[2], &k);
 		}
 		f = sys_fd_get(t, dirfd);
 		if (!f)
 			return -EBADF;
-		stat_file(t, f, &k);
+		sys_stat_file(t, f, &k);
 		return write_stat(t, a[2], &k);
 	}
 	if (err)

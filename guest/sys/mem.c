@@ -18,7 +18,16 @@ void *sys_mem(struct sys_task *t, uint64_t gva, uint64_t len)
 		return NULL;
 	if (len == 0 && gva == m->user_hi)
 		return NULL;
-	return m->base + gva;
+	return sys_mem_at(t, gva);
+}
+
+/* Host address of a guest address already known to be good: checked by
+ * sys_mem, or inside the heap range, which set-up checked against the user
+ * range. Integer arithmetic, because base is NULL in an identity-mapped
+ * shim. */
+void *sys_mem_at(const struct sys_task *t, uint64_t gva)
+{
+	return (void *)((uintptr_t)t->cfg.mem.base + gva);
 }
 
 int sys_mem_read(struct sys_task *t, void *dst, uint64_t gva, uint64_t len)

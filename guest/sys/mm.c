@@ -53,7 +53,7 @@ static void zero_range(struct sys_task *t, uint64_t first, uint64_t count)
 	if (t->ops.discard)
 		t->ops.discard(t->ctx, gva, len);
 	else
-		memset(t->cfg.mem.base + gva, 0, len);
+		memset(sys_mem_at(t, gva), 0, len);
 }
 
 /* Gives back the owned pages among [first, first+count), zeroing runs of
@@ -86,6 +86,17 @@ static int pages_free(const struct sys_task *t, uint64_t first, uint64_t count)
 		if (page_used(t, i))
 			return 0;
 	return 1;
+}
+
+/* The heap pages among [addr, addr+len): clipped to the heap, since the
+ * rest is the loader's and never the layer's to change. */
+static int clip_to_heap(const struct sys_task *t, uint64_t addr, uint64_t len, uint64_t *first, uint64_t *count)
+{
+	uint64_t end = PAGE_UP(addr + len);
+	uint64_t lo = addr > t->cfg.heap_lo ? addr : t->cfg.heap_lo;
+	uint64_t hi = end < t->cfg.heap_hi ? end : t->cfg.heap_hi;
+
+	return lo < hi && heap_pages(t, lo, hi - lo, first, count);
 }
 
 /* The highest run of count free pages; skips whole owned bytes of the
@@ -207,7 +218,7 @@ SYS_HANDLER(sys_mmap)
 	if (node && off < node->len) {
 		uint64_t n = node->len - off < len ? node->len - off : len;
 
-		memcpy(t->cfg.mem.base + page_addr(t, first), node->data + off, (size_t)n);
+		memcpy(sys_mem_at(t, page_addr(t, first)), node->data + off, (size_t)n);
 	}
 	return (int64_t)page_addr(t, first);
 }
@@ -217,13 +228,11 @@ SYS_HANDLER(sys_mmap)
  * apart except by touching memory it gave up. */
 SYS_HANDLER(sys_munmap)
 {
-	uint64_t addr = a[0], len = a[1], lo, hi, first, count;
+	uint64_t addr = a[0], len = a[1], first, count;
 
 	if (addr % SYS_PAGE || len == 0 || addr > UINT64_MAX - SYS_PAGE || len > UINT64_MAX - SYS_PAGE - addr)
 		return -EINVAL;
-	lo = addr > t->cfg.heap_lo ? addr : t->cfg.heap_lo;
-	hi = PAGE_UP(addr + len) < t->cfg.heap_hi ? PAGE_UP(addr + len) : t->cfg.heap_hi;
-	if (lo < hi && heap_pages(t, lo, hi - lo, &first, &count))
+	if (clip_to_heap(t, addr, len, &first, &count))
 		release_pages(t, first, count);
 	return 0;
 }
@@ -266,7 +275,7 @@ SYS_HANDLER(sys_mremap)
 		return out_of_memory(t);
 	dest = page_addr(t, (uint64_t)at);
 	claim_pages(t, (uint64_t)at, new_count);
-	memcpy(t->cfg.mem.base + dest, t->cfg.mem.base + old, count * SYS_PAGE);
+	memcpy(sys_mem_at(t, dest), sys_mem_at(t, old), count * SYS_PAGE);
 	release_pages(t, first, count);
 	return (int64_t)dest;
 }
@@ -292,7 +301,7 @@ SYS_HANDLER(sys_madvise)
 
 	if (addr % SYS_PAGE || addr > UINT64_MAX - SYS_PAGE || len > UINT64_MAX - SYS_PAGE - addr)
 		return -EINVAL;
-	if (a[2] == MADV_DONTNEED && len && heap_pages(t, addr, PAGE_UP(len), &first, &count)) {
+	if (a[2] == MADV_DONTNEED && len && clip_to_heap(t, addr, len, &first, &count)) {
 		for (uint64_t i = first; i < first + count; i++)
 			if (page_used(t, i))
 				zero_range(t, i, 1);

@@ -222,3 +222,24 @@ SYS_HANDLER(sys_getcpu)
 		return -EFAULT;
 	return 0;
 }
+
+/* Memory figures describe what the task can get: the heap range. */
+SYS_HANDLER(sys_sysinfo)
+{
+	uint8_t b[112] = { 0 };
+	int64_t uptime = t->ops.clock_ns(t->ctx, 1) / 1000000000;
+	uint64_t total = t->cfg.heap_hi - t->cfg.heap_lo, used = 0, free_bytes;
+	uint16_t procs = 1;
+	uint32_t unit = 1;
+
+	/* bits past the last page are never set, so whole bytes count */
+	for (uint64_t i = 0; i < t->n_pages / 8 + 1; i++)
+		used += (uint64_t)__builtin_popcount(t->used[i]);
+	free_bytes = (t->n_pages - used) * SYS_PAGE;
+	memcpy(b + 0, &uptime, 8);
+	memcpy(b + 32, &total, 8);
+	memcpy(b + 40, &free_bytes, 8);
+	memcpy(b + 80, &procs, 2);
+	memcpy(b + 104, &unit, 4);
+	return sys_mem_write(t, a[0], b, sizeof b);
+}

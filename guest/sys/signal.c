@@ -89,3 +89,57 @@ SYS_HANDLER(sys_sigaltstack)
 	}
 	return 0;
 }
+
+/* Signals ignored by default (SIGCHLD, SIGCONT, SIGURG, SIGWINCH) and the
+ * job-control stops, which have no meaning for a task. */
+static int ignored_by_default(uint64_t sig)
+{
+	return sig == 17 || sig == 18 || sig == 23 || sig == 28 || (sig >= 19 && sig <= 22);
+}
+
+/* A signal the task sends itself (abort() raises SIGABRT this way): it is
+ * ignored if the task ignores it or blocks it, otherwise the task ends as
+ * a shell would report it, with exit code 128 + signal. Handlers are never
+ * run, since nothing can deliver them. */
+static int64_t raise_self(struct sys_task *t, uint64_t sig)
+{
+	uint64_t handler;
+
+	if (sig == 0)
+		return 0;
+	if (sig > 64)
+		return -EINVAL;
+	memcpy(&handler, t->sigactions[sig - 1], sizeof handler);
+	if (handler == 1 || (handler == 0 && ignored_by_default(sig)))
+		return 0;
+	if (sig != SIG_KILL && sig != SIG_STOP && (t->sigmask >> (sig - 1)) & 1)
+		return 0;
+	sys_log(t, "the task sent itself signal %llu%s; it ends with code %llu", (unsigned long long)sig,
+		handler > 1 ? " (its handler is not run)" : "", (unsigned long long)(128 + sig));
+	t->exit_code = (int)(128 + sig);
+	sys_stop_task(t, SYS_STOP_EXIT);
+	return 0;
+}
+
+SYS_HANDLER(sys_kill)
+{
+	int64_t pid = (int32_t)a[0];
+
+	if (pid != SYS_PID && pid != 0 && pid != -1)
+		return -ESRCH;
+	return raise_self(t, a[1]);
+}
+
+SYS_HANDLER(sys_tkill)
+{
+	if ((int32_t)a[0] != SYS_PID)
+		return (int32_t)a[0] <= 0 ? -EINVAL : -ESRCH;
+	return raise_self(t, a[1]);
+}
+
+SYS_HANDLER(sys_tgkill)
+{
+	if ((int32_t)a[0] != SYS_PID || (int32_t)a[1] != SYS_PID)
+		return (int32_t)a[0] <= 0 || (int32_t)a[1] <= 0 ? -EINVAL : -ESRCH;
+	return raise_self(t, a[2]);
+}

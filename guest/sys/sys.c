@@ -34,7 +34,9 @@ static int config_is_valid(const struct sys_config *c)
 {
 	const struct sys_memory *m = &c->mem;
 
-	if (!m->base || m->user_lo >= m->user_hi || m->user_hi > m->size)
+	/* base may be NULL: an identity-mapped shim addresses guest memory
+	 * directly. */
+	if (m->user_lo >= m->user_hi || m->user_hi > m->size)
 		return 0;
 	if (c->heap_lo % SYS_PAGE || c->heap_hi % SYS_PAGE || c->heap_lo > c->heap_hi)
 		return 0;
@@ -86,10 +88,11 @@ struct sys_task *sys_task_new(const struct sys_config *cfg, const struct sys_ops
 	t->altstack[8] = 2; /* SS_DISABLE: no alternate stack yet */
 
 	if (sys_vfs_init(t) < 0)
-		goto fail_used;
+		goto fail_vfs;
 	return t;
 
-fail_used:
+fail_vfs:
+	sys_vfs_free(t);
 	free(t->used);
 fail_task:
 	free(t);

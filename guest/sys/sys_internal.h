@@ -96,6 +96,7 @@ void sys_limits_init(struct sys_task *t);
 
 /* mem.c: the one checked way from guest pointers to host pointers */
 void *sys_mem(struct sys_task *t, uint64_t gva, uint64_t len);
+void *sys_mem_at(const struct sys_task *t, uint64_t gva);
 int sys_mem_read(struct sys_task *t, void *dst, uint64_t gva, uint64_t len);
 int sys_mem_write(struct sys_task *t, uint64_t gva, const void *src, uint64_t len);
 int sys_mem_string(struct sys_task *t, uint64_t gva, char *buf, size_t cap);
@@ -124,9 +125,19 @@ int64_t sys_output_grant(struct sys_task *t, uint64_t want);
 void sys_output_commit(struct sys_task *t, uint64_t granted, uint64_t want);
 int sys_node_reserve(struct sys_node *n, uint64_t end);
 
+/* fs_meta.c: what the stat family reports, before its ABI layout */
+struct sys_kstat {
+	uint64_t dev, ino, nlink;
+	uint32_t mode, uid, gid;
+	uint64_t rdev;
+	int64_t size, blksize, blocks;
+};
+void sys_stat_node(const struct sys_task *t, size_t idx, struct sys_kstat *k);
+void sys_stat_file(const struct sys_task *t, const struct sys_file *f, struct sys_kstat *k);
+
 /* handler prototypes, by family */
 #define SYS_HANDLER(name) int64_t name(struct sys_task *t, const uint64_t a[6])
-/* fs.c, fs_meta.c, fs_dir.c */
+/* fs*.c */
 SYS_HANDLER(sys_read);
 SYS_HANDLER(sys_write);
 SYS_HANDLER(sys_readv);
@@ -153,6 +164,19 @@ SYS_HANDLER(sys_readlink);
 SYS_HANDLER(sys_readlinkat);
 SYS_HANDLER(sys_getcwd);
 SYS_HANDLER(sys_umask);
+SYS_HANDLER(sys_pwrite64);
+SYS_HANDLER(sys_ftruncate);
+SYS_HANDLER(sys_fsync);
+SYS_HANDLER(sys_statx);
+SYS_HANDLER(sys_poll);
+SYS_HANDLER(sys_ppoll);
+SYS_HANDLER(sys_mkdir);
+SYS_HANDLER(sys_mkdirat);
+SYS_HANDLER(sys_unlink);
+SYS_HANDLER(sys_unlinkat);
+SYS_HANDLER(sys_rmdir);
+SYS_HANDLER(sys_rename);
+SYS_HANDLER(sys_sysinfo);
 /* mm.c */
 SYS_HANDLER(sys_brk);
 SYS_HANDLER(sys_mmap);
@@ -167,6 +191,8 @@ SYS_HANDLER(sys_gettimeofday);
 SYS_HANDLER(sys_time);
 SYS_HANDLER(sys_nanosleep);
 SYS_HANDLER(sys_clock_nanosleep);
+SYS_HANDLER(sys_getrusage);
+SYS_HANDLER(sys_times);
 /* proc.c */
 SYS_HANDLER(sys_exit);
 SYS_HANDLER(sys_exit_group);
@@ -189,5 +215,8 @@ SYS_HANDLER(sys_getcpu);
 SYS_HANDLER(sys_rt_sigaction);
 SYS_HANDLER(sys_rt_sigprocmask);
 SYS_HANDLER(sys_sigaltstack);
+SYS_HANDLER(sys_kill);
+SYS_HANDLER(sys_tkill);
+SYS_HANDLER(sys_tgkill);
 
 #endif
