@@ -4,8 +4,11 @@
  *     kettle-vmm binary as a process, and plain fork/exec of the program
  *   syscall round trip: median over batches of raw getpid calls, in the guest
  *   CPU-bound loop: the same static binary in the guest and on the host
+ *   attestation: time a task gains from measurement, vTPM and PSP report
  *
- * Usage: bench-coldstart PROGS_DIR KETTLE_VMM [runs]  (meson passes both) */
+ * Usage: bench-coldstart PROGS_DIR KETTLE_VMM KETTLE_PSP [runs]
+ * (`meson compile -C build bench` passes the first three) */
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,10 +54,14 @@ static int run_quiet(char *const argv[])
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+static const char *evidence_path; /* set: guests run with evidence */
+static const char *psp_socket;
+
 /* Runs one guest in-process; returns its stdout (malloc'd) or NULL. */
-static char *guest(char **argv, double *ms)
+static char *guest(char **argv, double *ms, double *attest_ms)
 {
-	struct vmm_options o = { .mem = 64ull << 20, .timeout_ms = 60000, .max_output = 1 << 20, .capture = 1 };
+	struct vmm_options o = { .mem = 64ull << 20, .timeout_ms = 60000, .max_output = 1 << 20, .capture = 1,
+				 .evidence_path = evidence_path, .psp_socket = psp_socket, .nonce_len = 32 };
 	char *envp[] = { NULL };
 	struct vmm_result r;
 	o.argv = argv;
@@ -69,6 +76,8 @@ static char *guest(char **argv, double *ms)
 	}
 	if (ms)
 		*ms = r.duration_ms;
+	if (attest_ms)
+		*attest_ms = r.attest_ms;
 	vmm_result_free(&r);
 	return out;
 }
@@ -96,13 +105,64 @@ static char *host(char **argv)
 	return out;
 }
 
+/* Starts a kettle-psp with a fresh (P-384, fast to make) chain, runs hello
+ * with and without evidence, and prints what attestation adds. */
+static void attestation(const char *psp_bin, const char *hello, int runs, double *plain, double *attested)
+{
+	char dir[] = "/tmp/kettle-bench-psp-XXXXXX", sock[64], ev[64];
+	if (!mkdtemp(dir))
+		return;
+	char *init[] = { (char *)psp_bin, "init", dir, "--ec", NULL };
+	snprintf(sock, sizeof sock, "%s/psp.sock", dir);
+	snprintf(ev, sizeof ev, "%s/evidence.json", dir);
+	char *serve[] = { (char *)psp_bin, "serve", dir, "--socket", sock, NULL };
+	pid_t psp;
+	if (run_quiet(init) != 0 || posix_spawn(&psp, psp_bin, NULL, NULL, serve, environ) != 0) {
+		fprintf(stderr, "bench: cannot start kettle-psp\n");
+		return;
+	}
+	for (int i = 0; i < 100 && access(sock, F_OK) != 0; i++)
+		usleep(10000);
+	char *hello_argv[] = { (char *)hello, NULL };
+	double *work = calloc((size_t)runs, sizeof(double));
+	for (int i = 0; work && i < runs; i++) {
+		evidence_path = NULL;
+		guest(hello_argv, &plain[i], NULL);
+		evidence_path = ev;
+		psp_socket = sock;
+		guest(hello_argv, &attested[i], &work[i]);
+	}
+	evidence_path = NULL;
+	if (work) {
+		double p = median(plain, runs), a = median(attested, runs);
+		printf("attestation (static hello, median of %d runs)\n", runs);
+		printf("  launch to exit without evidence  %8.3f ms\n", p);
+		printf("  launch to exit with evidence     %8.3f ms\n", a);
+		printf("  added by attestation             %8.3f ms (measurement, vTPM, quote, report: %.3f ms)\n",
+		       a - p, median(work, runs));
+	}
+	free(work);
+	kill(psp, SIGTERM);
+	waitpid(psp, NULL, 0);
+	char path[128];
+	const char *files[] = { "psp.sock", "evidence.json", NULL };
+	for (int i = 0; files[i]; i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+		unlink(path);
+	}
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "bench: could not remove %s\n", dir);
+}
+
 int main(int argc, char **argv)
 {
-	if (argc < 3) {
-		fprintf(stderr, "usage: bench-coldstart PROGS_DIR KETTLE_VMM [runs]\n");
+	if (argc < 4) {
+		fprintf(stderr, "usage: bench-coldstart PROGS_DIR KETTLE_VMM KETTLE_PSP [runs]\n");
 		return 2;
 	}
-	int runs = argc > 3 ? atoi(argv[3]) : 50;
+	int runs = argc > 4 ? atoi(argv[4]) : 50;
 	if (runs < 1 || runs > 100000)
 		runs = 50;
 	char hello[512], getpid[512], spin[512];
@@ -118,7 +178,7 @@ int main(int argc, char **argv)
 	char *vmm_argv[] = { argv[2], "run", "--", hello, NULL };
 	for (int i = 0; i < runs; i++) {
 		double t0 = now_ms();
-		free(guest(hello_argv, NULL));
+		free(guest(hello_argv, NULL, NULL));
 		in_proc[i] = now_ms() - t0;
 		t0 = now_ms();
 		run_quiet(vmm_argv);
@@ -136,7 +196,7 @@ int main(int argc, char **argv)
 	printf("  ratio process / native           %8.2f x\n", m_proc / m_nat);
 
 	char *gp_argv[] = { getpid, "100", "1000", NULL };
-	char *gp = guest(gp_argv, NULL), *gp_host = host(gp_argv);
+	char *gp = guest(gp_argv, NULL, NULL), *gp_host = host(gp_argv);
 	printf("syscall round trip (median of 100 batches of 1000 getpid, 100k calls)\n");
 	printf("  in the guest                     %8.2f us\n", gp ? atof(gp) / 1000 : -1);
 	printf("  natively                         %8.3f us\n", gp_host ? atof(gp_host) / 1000 : -1);
@@ -144,7 +204,7 @@ int main(int argc, char **argv)
 	free(gp_host);
 
 	char *spin_argv[] = { spin, "300000000", NULL };
-	char *g = guest(spin_argv, NULL), *h = host(spin_argv);
+	char *g = guest(spin_argv, NULL, NULL), *h = host(spin_argv);
 	const char *gs = g ? strchr(g, ' ') : NULL, *hs = h ? strchr(h, ' ') : NULL;
 	double g_ms = gs ? atof(gs) / 1e6 : -1, h_ms = hs ? atof(hs) / 1e6 : -1;
 	printf("CPU-bound loop (3e8 LCG steps)\n");
@@ -153,6 +213,7 @@ int main(int argc, char **argv)
 	printf("  ratio guest / native             %8.3f x\n", g_ms / h_ms);
 	free(g);
 	free(h);
+	attestation(argv[3], hello, runs, in_proc, proc);
 	free(in_proc);
 	free(proc);
 	free(native);

@@ -101,16 +101,6 @@ static struct kvm_cpuid2 *supported_cpuid_fd(int kvm)
 	return c;
 }
 
-static struct kvm_cpuid2 *supported_cpuid(struct kvm_vm *k)
-{
-	return supported_cpuid_fd(k->kvm);
-}
-
-uint64_t kvm_guest_xcr0(struct kvm_vm *k)
-{
-	return kvm_xcr0_of(k->kvm);
-}
-
 int kvm_host_xcr0(uint64_t *xcr0)
 {
 	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
@@ -121,19 +111,24 @@ int kvm_host_xcr0(uint64_t *xcr0)
 	return 0;
 }
 
-uint64_t kvm_xcr0_of(int kvm)
+/* x87|SSE|AVX as far as the supported CPUID offers XSAVE and them. */
+static uint64_t xcr0_of(const struct kvm_cpuid2 *c)
 {
-	struct kvm_cpuid2 *c = supported_cpuid_fd(kvm);
 	uint64_t xcr0 = 0;
-	if (!c)
-		return 0;
 	for (unsigned i = 0; i < c->nent; i++) {
-		struct kvm_cpuid_entry2 *e = &c->entries[i];
+		const struct kvm_cpuid_entry2 *e = &c->entries[i];
 		if (e->function == 1 && !(e->ecx & (1u << 26)))
-			break; /* no XSAVE: leave XCR0 alone */
+			return 0; /* no XSAVE: leave XCR0 alone */
 		if (e->function == 0xd && e->index == 0)
 			xcr0 = ((uint64_t)e->edx << 32 | e->eax) & (XCR0_X87 | XCR0_SSE | XCR0_AVX);
 	}
+	return xcr0;
+}
+
+uint64_t kvm_xcr0_of(int kvm)
+{
+	struct kvm_cpuid2 *c = supported_cpuid_fd(kvm);
+	uint64_t xcr0 = c ? xcr0_of(c) : 0;
 	free(c);
 	return xcr0;
 }
@@ -200,12 +195,14 @@ static int setup_fpu(struct kvm_vm *k, uint64_t xcr0)
 	return ioctl(k->vcpu, KVM_SET_XCRS, &x) < 0 ? -errno : 0;
 }
 
-int kvm_setup_vcpu(struct kvm_vm *k, const struct x86_start *st)
+int kvm_setup_vcpu(struct kvm_vm *k, struct x86_start *st)
 {
-	struct kvm_cpuid2 *c = supported_cpuid(k);
+	/* Asked once: KVM_GET_SUPPORTED_CPUID is slow on nested KVM. */
+	struct kvm_cpuid2 *c = supported_cpuid_fd(k->kvm);
 	int rc;
 	if (!c)
 		return -EIO;
+	st->xcr0 = xcr0_of(c);
 	rc = ioctl(k->vcpu, KVM_SET_CPUID2, c) < 0 ? -errno : 0;
 	free(c);
 	if (rc || (rc = setup_sregs(k, st->xcr0)) || (rc = setup_msrs(k)) || (rc = setup_fpu(k, st->xcr0)))

@@ -254,7 +254,7 @@ int main(int argc, char **argv)
 	static char *env[MAX_ENV + 1];
 	size_t nenv;
 	struct vmm_result r;
-	uint64_t xcr0 = vmm_host_xcr0();
+	uint64_t xcr0 = UINT64_MAX; /* measure: --xcr0, else what this host gives */
 
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		fputs(usage, argc < 2 ? stderr : stdout);
@@ -268,7 +268,7 @@ int main(int argc, char **argv)
 	if (rc)
 		return rc == -EINVAL ? EXIT_USAGE : 125;
 	if (!strcmp(argv[1], "measure"))
-		return measure(&o, xcr0);
+		return measure(&o, xcr0 == UINT64_MAX ? vmm_host_xcr0() : xcr0);
 
 	vmm_run(&o, &r);
 	if (o.capture) {

@@ -23,6 +23,7 @@ struct vmm_task {
 	int64_t start_ns, deadline_ns;
 	int timed_out;
 	struct x86_start start;
+	int want_digests; /* program and input digests (evidence, measure) */
 	uint8_t program_sha256[32];
 	uint64_t program_size;
 	uint8_t input_sha256[VMM_MAX_INPUTS][32];

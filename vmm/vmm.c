@@ -34,7 +34,6 @@ static int start_vm(struct vmm_task *t)
 		task_fail(t, VMM_ERROR, "cannot give guest memory to KVM: %s", strerror(-rc));
 		return rc;
 	}
-	t->start.xcr0 = kvm_guest_xcr0(&t->kvm);
 	if ((rc = kvm_setup_vcpu(&t->kvm, &t->start))) {
 		task_fail(t, VMM_ERROR, "cannot set up the vCPU: %s", strerror(-rc));
 		return rc;
@@ -79,7 +78,8 @@ static void judge_memory(struct vmm_task *t)
 
 void vmm_run(const struct vmm_options *o, struct vmm_result *r)
 {
-	struct vmm_task t = { .o = o, .r = r, .kvm = { .kvm = -1, .vm = -1, .vcpu = -1 } };
+	struct vmm_task t = { .o = o, .r = r, .kvm = { .kvm = -1, .vm = -1, .vcpu = -1 },
+			      .want_digests = o->evidence_path != NULL };
 	memset(r, 0, sizeof *r);
 	t.start_ns = host_now_ns();
 	t.deadline_ns = t.start_ns + (int64_t)o->timeout_ms * 1000000;
@@ -123,7 +123,7 @@ int vmm_measure(const struct vmm_options *o, uint64_t xcr0, uint8_t digest[48], 
 		char *err, size_t errlen)
 {
 	struct vmm_result r;
-	struct vmm_task t = { .o = o, .r = &r, .kvm = { .kvm = -1, .vm = -1, .vcpu = -1 } };
+	struct vmm_task t = { .o = o, .r = &r, .kvm = { .kvm = -1, .vm = -1, .vcpu = -1 }, .want_digests = 1 };
 	memset(&r, 0, sizeof r);
 	int rc = task_build_image(&t);
 	if (rc == 0) {
