@@ -13,6 +13,7 @@
 #include "encode.h"
 #include "layout.h"
 #include "vmm.h"
+#include "vmm_jail.h"
 
 #define EXIT_USAGE 2
 #define MAX_ENV 1024
@@ -270,6 +271,7 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "measure"))
 		return measure(&o, xcr0 == UINT64_MAX ? vmm_host_xcr0() : xcr0);
 
+	o.enter_jail = vmm_enter_jail;
 	vmm_run(&o, &r);
 	if (o.capture) {
 		char *json = vmm_result_json(&r);

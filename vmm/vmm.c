@@ -41,6 +41,14 @@ static int start_vm(struct vmm_task *t)
 	return 0;
 }
 
+static int jail(struct vmm_task *t)
+{
+	int rc = t->o->enter_jail ? t->o->enter_jail() : 0;
+	if (rc)
+		task_fail(t, VMM_ERROR, "cannot enter the jail: %s", strerror(-rc));
+	return rc;
+}
+
 static void copy_unsupported(struct vmm_task *t)
 {
 	const uint64_t *nrs;
@@ -84,7 +92,8 @@ void vmm_run(const struct vmm_options *o, struct vmm_result *r)
 	t.start_ns = host_now_ns();
 	t.deadline_ns = t.start_ns + (int64_t)o->timeout_ms * 1000000;
 
-	if (task_load(&t) == 0 && start_vm(&t) == 0 && (!o->evidence_path || evidence_begin(&t) == 0)) {
+	if (task_load(&t) == 0 && start_vm(&t) == 0 && (!o->evidence_path || evidence_begin(&t) == 0) &&
+	    jail(&t) == 0) {
 		task_run_vcpu(&t);
 		judge_memory(&t);
 		if (r->status == VMM_OUTPUT_LIMIT)

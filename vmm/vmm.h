@@ -33,6 +33,9 @@ struct vmm_options {
 	const char *psp_socket;
 	uint8_t nonce[64];
 	size_t nonce_len;
+	/* Called once the VM, inputs and vTPM are set up, before the guest
+	 * runs (kettle-vmm enters its seccomp jail here). 0 or -errno. */
+	int (*enter_jail)(void);
 };
 
 enum vmm_status {

@@ -1,11 +1,21 @@
+#include <seccomp.h>
+
+#include "jail.h"
 #include "psp.h"
 
-/* JAIL HOOK (for the lead): once services/common (branch svc-common) is in
- * main, call its jail_enter() here. It runs after the socket is bound and
- * the VCEK key is in memory, so the jail may allow only ppoll, accept4,
- * read, send, close, write (stderr), getrandom and exit, with no filesystem
- * and no capabilities. Until then kettle-psp runs unjailed. */
+/* Entered once the socket is bound and the VCEK key is in memory: from here
+ * kettle-psp only accepts connections, signs reports and, at SIGTERM,
+ * removes its socket file (hence the file set). No exec, no new sockets,
+ * no capabilities. */
 int psp_jail(void)
 {
-	return 0;
+	static const int extra[] = { SCMP_SYS(ppoll), SCMP_SYS(poll), SCMP_SYS(unlink), SCMP_SYS(unlinkat) };
+	struct jail_spec spec = {
+		.name = "kettle-psp",
+		.syscalls = extra,
+		.n_syscalls = sizeof extra / sizeof extra[0],
+		.nofile = 64,
+		.files = 1,
+	};
+	return jail_enter(&spec);
 }

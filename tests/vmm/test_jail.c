@@ -1,0 +1,48 @@
+/* kettle-vmm runs its guest inside its jail: seccomp filter mode, no
+ * capabilities, no_new_privs. Read from /proc while a guest spins. */
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tap.h"
+#include "vmm_harness.h"
+
+extern char **environ;
+
+static int status_has(pid_t pid, const char *line)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	char *s = slurp(path, NULL);
+	int found = s && strstr(s, line);
+	free(s);
+	return found;
+}
+
+int main(void)
+{
+	if (!have_kvm())
+		TAP_SKIP_ALL("/dev/kvm is missing or not accessible on this machine");
+	char *argv[] = { (char *)vmm_path(), "run", "--timeout", "5s", "--", (char *)prog("loop", "musl"), NULL };
+	pid_t pid;
+	if (posix_spawn(&pid, argv[0], NULL, NULL, argv, environ) != 0) {
+		CHECK(0, "kettle-vmm starts");
+		TAP_DONE();
+	}
+	int jailed = 0;
+	for (int i = 0; i < 200 && !jailed; i++) {
+		usleep(10000);
+		jailed = status_has(pid, "Seccomp:\t2");
+	}
+	CHECK(jailed, "kettle-vmm runs the guest in seccomp filter mode");
+	CHECK(status_has(pid, "CapEff:\t0000000000000000"), "with no effective capabilities");
+	CHECK(status_has(pid, "CapPrm:\t0000000000000000"), "with no permitted capabilities");
+	CHECK(status_has(pid, "NoNewPrivs:\t1"), "with no_new_privs");
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	TAP_DONE();
+}
