@@ -12,6 +12,8 @@
 #define SYS_PATH_MAX 4096
 #define SYS_NAME_MAX 255
 #define SYS_DEFAULT_OPEN_FILES 64u
+/* Linux never moves more than this in one call (MAX_RW_COUNT). */
+#define SYS_RW_MAX 0x7ffff000ull
 #define SYS_PID 1
 #define SYS_UID 1000
 #define SYS_GID 1000
@@ -74,6 +76,7 @@ struct sys_task {
 	uint64_t brk_cur;
 
 	uint64_t fs_base;
+	char comm[16]; /* prctl(PR_SET_NAME) */
 	uint64_t limits[16][2]; /* rlimits: remembered, not enforced */
 
 	/* signal state is only remembered, never delivered */
@@ -124,6 +127,11 @@ void sys_file_put(struct sys_file *f);
 int64_t sys_output_grant(struct sys_task *t, uint64_t want);
 void sys_output_commit(struct sys_task *t, uint64_t granted, uint64_t want);
 int sys_node_reserve(struct sys_node *n, uint64_t end);
+
+/* fs.c: moving bytes through a descriptor (pos is the offset to use and
+ * update; the destination or source is host memory already checked) */
+int64_t sys_file_read(struct sys_task *t, struct sys_file *f, void *dst, uint64_t len, uint64_t *pos);
+int64_t sys_file_write(struct sys_task *t, struct sys_file *f, const void *src, uint64_t len);
 
 /* fs_meta.c: what the stat family reports, before its ABI layout */
 struct sys_kstat {
@@ -176,7 +184,6 @@ SYS_HANDLER(sys_unlink);
 SYS_HANDLER(sys_unlinkat);
 SYS_HANDLER(sys_rmdir);
 SYS_HANDLER(sys_rename);
-SYS_HANDLER(sys_sysinfo);
 /* mm.c */
 SYS_HANDLER(sys_brk);
 SYS_HANDLER(sys_mmap);
@@ -193,7 +200,7 @@ SYS_HANDLER(sys_nanosleep);
 SYS_HANDLER(sys_clock_nanosleep);
 SYS_HANDLER(sys_getrusage);
 SYS_HANDLER(sys_times);
-/* proc.c */
+/* proc.c, ident.c */
 SYS_HANDLER(sys_exit);
 SYS_HANDLER(sys_exit_group);
 SYS_HANDLER(sys_arch_prctl);
@@ -211,6 +218,18 @@ SYS_HANDLER(sys_getgid);
 SYS_HANDLER(sys_sched_getaffinity);
 SYS_HANDLER(sys_sched_yield);
 SYS_HANDLER(sys_getcpu);
+SYS_HANDLER(sys_sysinfo);
+SYS_HANDLER(sys_prctl);
+SYS_HANDLER(sys_setuid);
+SYS_HANDLER(sys_setgid);
+SYS_HANDLER(sys_setreuid);
+SYS_HANDLER(sys_setregid);
+SYS_HANDLER(sys_setresuid);
+SYS_HANDLER(sys_setresgid);
+SYS_HANDLER(sys_getresuid);
+SYS_HANDLER(sys_getresgid);
+SYS_HANDLER(sys_getgroups);
+SYS_HANDLER(sys_sendfile);
 /* signal.c */
 SYS_HANDLER(sys_rt_sigaction);
 SYS_HANDLER(sys_rt_sigprocmask);
