@@ -184,6 +184,7 @@ SYS_HANDLER(sys_unlink);
 SYS_HANDLER(sys_unlinkat);
 SYS_HANDLER(sys_rmdir);
 SYS_HANDLER(sys_rename);
+SYS_HANDLER(sys_utimensat);
 /* mm.c */
 SYS_HANDLER(sys_brk);
 SYS_HANDLER(sys_mmap);

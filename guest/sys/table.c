@@ -87,6 +87,7 @@ static const sys_handler handlers[] = {
 	[269] = sys_faccessat,
 	[271] = sys_ppoll,
 	[273] = sys_set_robust_list,
+	[280] = sys_utimensat,
 	[292] = sys_dup3,
 	[302] = sys_prlimit64,
 	[309] = sys_getcpu,
