@@ -80,7 +80,7 @@ struct sys_task {
 	uint64_t limits[16][2]; /* rlimits: remembered, not enforced */
 
 	/* signal state is only remembered, never delivered */
-	uint64_t sigmask;
+	uint64_t sigmask, sigpending;
 	uint8_t sigactions[64][32];
 	uint8_t altstack[24];
 };
@@ -238,5 +238,7 @@ SYS_HANDLER(sys_sigaltstack);
 SYS_HANDLER(sys_kill);
 SYS_HANDLER(sys_tkill);
 SYS_HANDLER(sys_tgkill);
+/* futex.c */
+SYS_HANDLER(sys_futex);
 
 #endif

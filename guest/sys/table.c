@@ -71,6 +71,7 @@ static const sys_handler handlers[] = {
 	[186] = sys_getpid,   /* gettid: the one thread is the process */
 	[200] = sys_tkill,
 	[201] = sys_time,
+	[202] = sys_futex,
 	[204] = sys_sched_getaffinity,
 	[217] = sys_getdents64,
 	[218] = sys_set_tid_address,
