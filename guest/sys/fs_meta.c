@@ -1,4 +1,4 @@
-/* Metadata: the stat family, access, readlink, getcwd, umask. */
+/* Metadata: the stat family, access, readlink, umask. */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -146,7 +146,7 @@ SYS_HANDLER(sys_newfstatat)
 		struct sys_kstat k;
 
 		if (dirfd == AT_FDCWD) {
-			sys_stat_node(t, 0, &k);
+			sys_stat_node(t, t->cwd, &k);
 			return write_stat(t, a[2], &k);
 		}
 		f = sys_fd_get(t, dirfd);
@@ -221,16 +221,6 @@ SYS_HANDLER(sys_readlink)
 SYS_HANDLER(sys_readlinkat)
 {
 	return read_link(t, (int32_t)a[0], a[1], (int32_t)a[3]);
-}
-
-/* The working directory is always the root. */
-SYS_HANDLER(sys_getcwd)
-{
-	if (a[1] < 2)
-		return -ERANGE;
-	if (sys_mem_write(t, a[0], "/", 2) < 0)
-		return -EFAULT;
-	return 2;
 }
 
 SYS_HANDLER(sys_umask)

@@ -68,6 +68,7 @@ struct sys_task {
 	size_t n_outputs;
 	struct sys_fd *fds;
 	unsigned n_fds;
+	size_t cwd; /* node index of the working directory */
 
 	/* memory: one bit per page of [heap_lo, heap_hi), set when the page
 	 * belongs to the guest (brk or mmap) */
@@ -171,6 +172,8 @@ SYS_HANDLER(sys_faccessat2);
 SYS_HANDLER(sys_readlink);
 SYS_HANDLER(sys_readlinkat);
 SYS_HANDLER(sys_getcwd);
+SYS_HANDLER(sys_chdir);
+SYS_HANDLER(sys_fchdir);
 SYS_HANDLER(sys_umask);
 SYS_HANDLER(sys_pwrite64);
 SYS_HANDLER(sys_ftruncate);

@@ -121,7 +121,7 @@ int sys_vfs_walk(const struct sys_task *t, size_t start, const char *path, struc
 int sys_vfs_resolve(struct sys_task *t, int64_t dirfd, uint64_t path_gva, struct sys_walk *w)
 {
 	char path[SYS_PATH_MAX];
-	size_t start = ROOT;
+	size_t start = t->cwd;
 	int rc = sys_mem_string(t, path_gva, path, sizeof path);
 
 	if (rc < 0)
