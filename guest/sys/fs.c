@@ -33,6 +33,8 @@ int64_t sys_file_read(struct sys_task *t, struct sys_file *f, void *dst, uint64_
 	n = &t->nodes[f->node];
 	if (n->is_dir)
 		return -EISDIR;
+	if (n->device)
+		return len ? sys_dev_read(t, n, dst, len) : 0;
 	if (*pos >= n->len)
 		return 0;
 	avail = n->len - *pos;
@@ -106,6 +108,8 @@ int64_t sys_file_write(struct sys_task *t, struct sys_file *f, const void *src, 
 		return len ? stream_write(t, f, src, len) : 0;
 	if (f->kind != SYS_FILE_NODE || t->nodes[f->node].is_dir)
 		return -EBADF;
+	if (t->nodes[f->node].device)
+		return (int64_t)len; /* swallowed, not output */
 	return node_write(t, f, src, len);
 }
 
@@ -240,6 +244,10 @@ SYS_HANDLER(sys_lseek)
 		return -EBADF;
 	if (f->kind != SYS_FILE_NODE)
 		return -ESPIPE;
+	if (t->nodes[f->node].device) {
+		f->pos = 0; /* character devices have no position */
+		return 0;
+	}
 	switch (a[2]) {
 	case SEEK_SET:
 		base = 0;
@@ -283,6 +291,8 @@ SYS_HANDLER(sys_pwrite64)
 	src = sys_mem(t, a[1], len);
 	if (!src)
 		return -EFAULT;
+	if (n->device)
+		return (int64_t)len;
 	return node_write_at(t, n, (f->flags & O_APPEND) ? n->len : a[3], src, len);
 }
 
@@ -297,7 +307,7 @@ SYS_HANDLER(sys_ftruncate)
 		return -EBADF;
 	if ((int64_t)a[1] < 0)
 		return -EINVAL;
-	if (f->kind != SYS_FILE_NODE || t->nodes[f->node].is_dir || !writable(f))
+	if (f->kind != SYS_FILE_NODE || !t->nodes[f->node].writable || t->nodes[f->node].is_dir || !writable(f))
 		return -EINVAL;
 	n = &t->nodes[f->node];
 	if (a[1] <= n->len) {

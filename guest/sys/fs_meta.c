@@ -55,6 +55,10 @@ void sys_stat_node(const struct sys_task *t, size_t idx, struct sys_kstat *k)
 		k->mode = S_IFDIR | (n->writable ? 0755 : 0555);
 		k->nlink = 2;
 		k->size = FILE_BLKSIZE;
+	} else if (n->device) {
+		k->mode = S_IFCHR | 0666;
+		k->nlink = 1;
+		k->rdev = sys_dev_rdev(n);
 	} else {
 		k->mode = S_IFREG | (n->writable ? 0644 : 0444);
 		k->nlink = 1;
@@ -174,7 +178,7 @@ static int64_t check_access(struct sys_task *t, int64_t dirfd, uint64_t path, ui
 	if (w.node < 0)
 		return -ENOENT;
 	n = &t->nodes[w.node];
-	if ((mode & W_OK) && !n->writable)
+	if ((mode & W_OK) && !n->writable && !n->device)
 		return -EROFS;
 	if ((mode & X_OK) && !n->is_dir)
 		return -EACCES;

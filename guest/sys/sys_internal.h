@@ -20,11 +20,14 @@
 
 /* One file or directory of the task's tree. Nodes are never removed, so
  * indices stay valid for the task's life; the inode number is index + 1. */
+enum sys_device { SYS_DEV_NONE, SYS_DEV_NULL, SYS_DEV_ZERO, SYS_DEV_RANDOM };
+
 struct sys_node {
 	char *name;    /* last component; "" for the root */
 	size_t parent; /* index; the root is its own parent */
 	int is_dir;
 	int writable;     /* /output and the files the guest created there */
+	enum sys_device device; /* a /dev node: no data, served by dev.c */
 	uint8_t *data;
 	size_t len, cap;
 };
@@ -128,6 +131,11 @@ void sys_file_put(struct sys_file *f);
 int64_t sys_output_grant(struct sys_task *t, uint64_t want);
 void sys_output_commit(struct sys_task *t, uint64_t granted, uint64_t want);
 int sys_node_reserve(struct sys_node *n, uint64_t end);
+
+/* dev.c */
+int sys_dev_init(struct sys_task *t);
+int64_t sys_dev_read(struct sys_task *t, const struct sys_node *n, void *dst, uint64_t len);
+uint64_t sys_dev_rdev(const struct sys_node *n);
 
 /* fs.c: moving bytes through a descriptor (pos is the offset to use and
  * update; the destination or source is host memory already checked) */

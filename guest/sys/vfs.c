@@ -278,7 +278,7 @@ int sys_vfs_init(struct sys_task *t)
 		return -ENOMEM;
 	if (sys_vfs_add(t, ROOT, "", 1, 0, NULL) < 0 ||
 	    sys_vfs_add(t, ROOT, "input", 1, 0, &input) < 0 ||
-	    sys_vfs_add(t, ROOT, "output", 1, 1, &output) < 0)
+	    sys_vfs_add(t, ROOT, "output", 1, 1, &output) < 0 || sys_dev_init(t) < 0)
 		return -ENOMEM;
 	if (open_std(t, SYS_FILE_STDIN, 0, O_RDONLY) < 0 ||
 	    open_std(t, SYS_FILE_STREAM, 1, O_WRONLY) < 0 ||

@@ -14,7 +14,7 @@ static const char expected_out[] =
 	"input: first line\n"
 	"size=23 regular=1\n"
 	"/input: . .. data.txt\n"
-	"/: . .. input output\n"
+	"/: . .. dev input output\n"
 	"open missing: 2\n"
 	"write input: 30\n"
 	"create elsewhere: 30\n"
