@@ -6,8 +6,6 @@
 
 #include "sys_internal.h"
 
-/* Linux never moves more than this in one call (MAX_RW_COUNT). */
-#define RW_MAX 0x7ffff000ull
 #define IOV_MAX_COUNT 1024
 
 static int readable(const struct sys_file *f)
@@ -21,7 +19,7 @@ static int writable(const struct sys_file *f)
 }
 
 /* Reads into host memory dst (already checked) at *pos for a node. */
-static int64_t file_read(struct sys_task *t, struct sys_file *f, void *dst, uint64_t len, uint64_t *pos)
+int64_t sys_file_read(struct sys_task *t, struct sys_file *f, void *dst, uint64_t len, uint64_t *pos)
 {
 	const struct sys_node *n;
 	uint64_t avail;
@@ -35,6 +33,8 @@ static int64_t file_read(struct sys_task *t, struct sys_file *f, void *dst, uint
 	n = &t->nodes[f->node];
 	if (n->is_dir)
 		return -EISDIR;
+	if (n->device)
+		return len ? sys_dev_read(t, n, dst, len) : 0;
 	if (*pos >= n->len)
 		return 0;
 	avail = n->len - *pos;
@@ -100,7 +100,7 @@ static int64_t node_write(struct sys_task *t, struct sys_file *f, const void *sr
 	return done;
 }
 
-static int64_t file_write(struct sys_task *t, struct sys_file *f, const void *src, uint64_t len)
+int64_t sys_file_write(struct sys_task *t, struct sys_file *f, const void *src, uint64_t len)
 {
 	if (!writable(f))
 		return -EBADF;
@@ -108,13 +108,15 @@ static int64_t file_write(struct sys_task *t, struct sys_file *f, const void *sr
 		return len ? stream_write(t, f, src, len) : 0;
 	if (f->kind != SYS_FILE_NODE || t->nodes[f->node].is_dir)
 		return -EBADF;
+	if (t->nodes[f->node].device)
+		return (int64_t)len; /* swallowed, not output */
 	return node_write(t, f, src, len);
 }
 
 SYS_HANDLER(sys_read)
 {
 	struct sys_file *f = sys_fd_get(t, (int32_t)a[0]);
-	uint64_t len = a[2] > RW_MAX ? RW_MAX : a[2];
+	uint64_t len = a[2] > SYS_RW_MAX ? SYS_RW_MAX : a[2];
 	void *dst;
 
 	if (!f)
@@ -124,29 +126,29 @@ SYS_HANDLER(sys_read)
 	dst = sys_mem(t, a[1], len);
 	if (!dst)
 		return -EFAULT;
-	return file_read(t, f, dst, len, &f->pos);
+	return sys_file_read(t, f, dst, len, &f->pos);
 }
 
 SYS_HANDLER(sys_write)
 {
 	struct sys_file *f = sys_fd_get(t, (int32_t)a[0]);
-	uint64_t len = a[2] > RW_MAX ? RW_MAX : a[2];
+	uint64_t len = a[2] > SYS_RW_MAX ? SYS_RW_MAX : a[2];
 	const void *src;
 
 	if (!f)
 		return -EBADF;
 	if (len == 0)
-		return file_write(t, f, "", 0);
+		return sys_file_write(t, f, "", 0);
 	src = sys_mem(t, a[1], len);
 	if (!src)
 		return -EFAULT;
-	return file_write(t, f, src, len);
+	return sys_file_write(t, f, src, len);
 }
 
 SYS_HANDLER(sys_pread64)
 {
 	struct sys_file *f = sys_fd_get(t, (int32_t)a[0]);
-	uint64_t len = a[2] > RW_MAX ? RW_MAX : a[2];
+	uint64_t len = a[2] > SYS_RW_MAX ? SYS_RW_MAX : a[2];
 	uint64_t pos = a[3];
 	void *dst;
 
@@ -161,7 +163,7 @@ SYS_HANDLER(sys_pread64)
 	dst = sys_mem(t, a[1], len);
 	if (!dst)
 		return -EFAULT;
-	return file_read(t, f, dst, len, &pos);
+	return sys_file_read(t, f, dst, len, &pos);
 }
 
 struct iov {
@@ -202,18 +204,18 @@ static int64_t vector_io(struct sys_task *t, const uint64_t a[6], int is_write)
 		return rc;
 	if (is_write ? !writable(f) : !readable(f))
 		return -EBADF;
-	for (uint64_t i = 0; i < a[2] && done < RW_MAX; i++) {
+	for (uint64_t i = 0; i < a[2] && done < SYS_RW_MAX; i++) {
 		uint64_t len = v[i].len;
 		int64_t n;
 
 		if (len == 0)
 			continue;
-		if (len > RW_MAX - done)
-			len = RW_MAX - done;
+		if (len > SYS_RW_MAX - done)
+			len = SYS_RW_MAX - done;
 		if (is_write)
-			n = file_write(t, f, sys_mem(t, v[i].base, len), len);
+			n = sys_file_write(t, f, sys_mem(t, v[i].base, len), len);
 		else
-			n = file_read(t, f, sys_mem(t, v[i].base, len), len, &f->pos);
+			n = sys_file_read(t, f, sys_mem(t, v[i].base, len), len, &f->pos);
 		if (n < 0)
 			return done ? (int64_t)done : n;
 		done += (uint64_t)n;
@@ -242,6 +244,10 @@ SYS_HANDLER(sys_lseek)
 		return -EBADF;
 	if (f->kind != SYS_FILE_NODE)
 		return -ESPIPE;
+	if (t->nodes[f->node].device) {
+		f->pos = 0; /* character devices have no position */
+		return 0;
+	}
 	switch (a[2]) {
 	case SEEK_SET:
 		base = 0;
@@ -267,7 +273,7 @@ SYS_HANDLER(sys_lseek)
 SYS_HANDLER(sys_pwrite64)
 {
 	struct sys_file *f = sys_fd_get(t, (int32_t)a[0]);
-	uint64_t len = a[2] > RW_MAX ? RW_MAX : a[2];
+	uint64_t len = a[2] > SYS_RW_MAX ? SYS_RW_MAX : a[2];
 	const void *src;
 	struct sys_node *n;
 
@@ -285,6 +291,8 @@ SYS_HANDLER(sys_pwrite64)
 	src = sys_mem(t, a[1], len);
 	if (!src)
 		return -EFAULT;
+	if (n->device)
+		return (int64_t)len;
 	return node_write_at(t, n, (f->flags & O_APPEND) ? n->len : a[3], src, len);
 }
 
@@ -299,7 +307,7 @@ SYS_HANDLER(sys_ftruncate)
 		return -EBADF;
 	if ((int64_t)a[1] < 0)
 		return -EINVAL;
-	if (f->kind != SYS_FILE_NODE || t->nodes[f->node].is_dir || !writable(f))
+	if (f->kind != SYS_FILE_NODE || !t->nodes[f->node].writable || t->nodes[f->node].is_dir || !writable(f))
 		return -EINVAL;
 	n = &t->nodes[f->node];
 	if (a[1] <= n->len) {

@@ -9,11 +9,12 @@
 
 #define DT_DIR_TYPE 4
 #define DT_REG_TYPE 8
+#define DT_CHR_TYPE 2
 #define DIRENT_HEAD 19 /* d_ino, d_off, d_reclen, d_type */
 
 /* Writes one linux_dirent64 at dst if it fits in room; returns its length
  * or 0 when it does not fit. */
-static size_t put_dirent(uint8_t *dst, size_t room, uint64_t ino, uint64_t next, int is_dir, const char *name)
+static size_t put_dirent(uint8_t *dst, size_t room, uint64_t ino, uint64_t next, uint8_t type, const char *name)
 {
 	size_t nlen = strlen(name);
 	size_t reclen = (DIRENT_HEAD + nlen + 1 + 7) & ~(size_t)7;
@@ -26,7 +27,7 @@ static size_t put_dirent(uint8_t *dst, size_t room, uint64_t ino, uint64_t next,
 	memcpy(dst, &ino, 8);
 	memcpy(dst + 8, &off, 8);
 	memcpy(dst + 16, &rl, 2);
-	dst[18] = is_dir ? DT_DIR_TYPE : DT_REG_TYPE;
+	dst[18] = type;
 	memcpy(dst + DIRENT_HEAD, name, nlen);
 	return reclen;
 }
@@ -34,14 +35,14 @@ static size_t put_dirent(uint8_t *dst, size_t room, uint64_t ino, uint64_t next,
 /* The entry at or after position pos: fills ino, name, is_dir and the
  * position after it. Returns 0, or -1 at the end of the directory. */
 static int entry_at(const struct sys_task *t, size_t dir, uint64_t pos, uint64_t *ino, const char **name,
-		    int *is_dir, uint64_t *next)
+		    uint8_t *type, uint64_t *next)
 {
 	if (pos == 0 || pos == 1) {
 		size_t target = pos == 0 ? dir : t->nodes[dir].parent;
 
 		*ino = target + 1;
 		*name = pos == 0 ? "." : "..";
-		*is_dir = 1;
+		*type = DT_DIR_TYPE;
 		*next = pos + 1;
 		return 0;
 	}
@@ -50,7 +51,7 @@ static int entry_at(const struct sys_task *t, size_t dir, uint64_t pos, uint64_t
 			continue;
 		*ino = i + 1;
 		*name = t->nodes[i].name;
-		*is_dir = t->nodes[i].is_dir;
+		*type = t->nodes[i].is_dir ? DT_DIR_TYPE : t->nodes[i].device ? DT_CHR_TYPE : DT_REG_TYPE;
 		*next = i + 3;
 		return 0;
 	}
@@ -74,12 +75,12 @@ SYS_HANDLER(sys_getdents64)
 	for (;;) {
 		uint64_t ino, next;
 		const char *name;
-		int is_dir;
+		uint8_t type;
 		size_t n;
 
-		if (entry_at(t, f->node, f->pos, &ino, &name, &is_dir, &next) < 0)
+		if (entry_at(t, f->node, f->pos, &ino, &name, &type, &next) < 0)
 			break;
-		n = buf ? put_dirent(buf + used, (size_t)count - used, ino, next, is_dir, name) : 0;
+		n = buf ? put_dirent(buf + used, (size_t)count - used, ino, next, type, name) : 0;
 		if (n == 0) {
 			if (used == 0)
 				return -EINVAL;

@@ -1,4 +1,4 @@
-/* Metadata: the stat family, access, readlink, getcwd, umask. */
+/* Metadata: the stat family, access, readlink, umask. */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -55,6 +55,10 @@ void sys_stat_node(const struct sys_task *t, size_t idx, struct sys_kstat *k)
 		k->mode = S_IFDIR | (n->writable ? 0755 : 0555);
 		k->nlink = 2;
 		k->size = FILE_BLKSIZE;
+	} else if (n->device) {
+		k->mode = S_IFCHR | 0666;
+		k->nlink = 1;
+		k->rdev = sys_dev_rdev(n);
 	} else {
 		k->mode = S_IFREG | (n->writable ? 0644 : 0444);
 		k->nlink = 1;
@@ -146,7 +150,7 @@ SYS_HANDLER(sys_newfstatat)
 		struct sys_kstat k;
 
 		if (dirfd == AT_FDCWD) {
-			sys_stat_node(t, 0, &k);
+			sys_stat_node(t, t->cwd, &k);
 			return write_stat(t, a[2], &k);
 		}
 		f = sys_fd_get(t, dirfd);
@@ -174,7 +178,7 @@ static int64_t check_access(struct sys_task *t, int64_t dirfd, uint64_t path, ui
 	if (w.node < 0)
 		return -ENOENT;
 	n = &t->nodes[w.node];
-	if ((mode & W_OK) && !n->writable)
+	if ((mode & W_OK) && !n->writable && !n->device)
 		return -EROFS;
 	if ((mode & X_OK) && !n->is_dir)
 		return -EACCES;
@@ -221,16 +225,6 @@ SYS_HANDLER(sys_readlink)
 SYS_HANDLER(sys_readlinkat)
 {
 	return read_link(t, (int32_t)a[0], a[1], (int32_t)a[3]);
-}
-
-/* The working directory is always the root. */
-SYS_HANDLER(sys_getcwd)
-{
-	if (a[1] < 2)
-		return -ERANGE;
-	if (sys_mem_write(t, a[0], "/", 2) < 0)
-		return -EFAULT;
-	return 2;
 }
 
 SYS_HANDLER(sys_umask)

@@ -6,9 +6,13 @@
 
 #include "sys_internal.h"
 
+/* The kernel's O_LARGEFILE: the host headers define it as 0 on x86-64, but
+ * Linux sets this bit on every 64-bit open and F_GETFL reports it. */
+#define KERNEL_O_LARGEFILE 0100000
+
 /* Flags an open description remembers for F_GETFL; the creation-time ones
  * are spent by open itself. */
-#define KEPT_FLAGS (O_ACCMODE | O_APPEND | O_NONBLOCK | O_DIRECTORY | O_LARGEFILE | O_NOATIME)
+#define KEPT_FLAGS (O_ACCMODE | O_APPEND | O_NONBLOCK | O_DIRECTORY | O_NOATIME)
 #define SETFL_FLAGS (O_APPEND | O_NONBLOCK | O_NOATIME)
 
 static int free_slot_exists(const struct sys_task *t)
@@ -47,10 +51,8 @@ static int64_t open_node(struct sys_task *t, int64_t dirfd, uint64_t path, int f
 	}
 	if (flags & O_DIRECTORY)
 		return -ENOTDIR;
-	if (acc != O_RDONLY || (flags & O_TRUNC)) {
-		if (!n->writable)
-			return -EROFS;
-	}
+	if ((acc != O_RDONLY || (flags & O_TRUNC)) && !n->writable && !n->device)
+		return -EROFS;
 	return w.node;
 }
 
@@ -72,7 +74,7 @@ static int64_t do_open(struct sys_task *t, int64_t dirfd, uint64_t path, uint64_
 		return node;
 	if ((flags & O_TRUNC) && t->nodes[node].writable && !t->nodes[node].is_dir)
 		t->nodes[node].len = 0;
-	f = sys_file_new(SYS_FILE_NODE, (size_t)node, flags & KEPT_FLAGS);
+	f = sys_file_new(SYS_FILE_NODE, (size_t)node, (flags & KEPT_FLAGS) | KERNEL_O_LARGEFILE);
 	if (!f)
 		return -ENOMEM;
 	fd = sys_fd_install(t, f, 0, !!(flags & O_CLOEXEC));

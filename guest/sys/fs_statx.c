@@ -53,7 +53,7 @@ SYS_HANDLER(sys_statx)
 		if (f)
 			sys_stat_file(t, f, &k);
 		else
-			sys_stat_node(t, 0, &k);
+			sys_stat_node(t, t->cwd, &k);
 		return write_statx(t, a[4], &k);
 	}
 	rc = sys_vfs_resolve(t, dirfd, a[1], &w);

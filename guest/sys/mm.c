@@ -163,6 +163,8 @@ static int64_t check_file_map(struct sys_task *t, const uint64_t a[6], struct sy
 		return -EBADF;
 	if (f->kind != SYS_FILE_NODE || t->nodes[f->node].is_dir)
 		return -ENODEV;
+	if (t->nodes[f->node].device)
+		return t->nodes[f->node].device == SYS_DEV_ZERO ? 0 : -ENODEV; /* /dev/zero maps zeros */
 	if ((f->flags & O_ACCMODE) == O_WRONLY)
 		return -EACCES;
 	if (shared && (a[2] & PROT_WRITE))

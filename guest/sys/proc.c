@@ -1,8 +1,8 @@
-/* The process: exit, thread-area and thread bookkeeping, identity, limits,
- * randomness, uname, CPU affinity. The task is one process with one
- * thread on one CPU. */
+/* The process: exit, the thread area and thread bookkeeping, prctl and
+ * resource limits. The task is one process with one thread. */
 #include <errno.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 
 #include "sys_internal.h"
@@ -11,9 +11,6 @@
 #define ARCH_GET_FS_CODE 0x1003
 #define CANONICAL_LIMIT 0x0000800000000000ull
 #define ROBUST_LIST_HEAD_SIZE 24
-#define GETRANDOM_MAX 33554431u
-#define GRND_FLAGS 7u /* NONBLOCK | RANDOM | INSECURE */
-#define UTS_FIELD 65
 #define RLIM_INF UINT64_MAX
 #define N_LIMITS 16
 
@@ -131,115 +128,36 @@ SYS_HANDLER(sys_getrlimit)
 	return do_prlimit(t, a[0], 0, a[1]);
 }
 
-SYS_HANDLER(sys_getrandom)
+/* The options libcs and runtimes use on themselves; the name is kept so
+ * it reads back. Unknown options are EINVAL, as on Linux. */
+SYS_HANDLER(sys_prctl)
 {
-	uint64_t len = a[1] > GETRANDOM_MAX ? GETRANDOM_MAX : a[1];
-	void *buf;
-	int rc;
+	switch (a[0]) {
+	case PR_SET_NAME: {
+		char name[16];
+		int rc = sys_mem_string(t, a[1], name, sizeof name);
 
-	if (a[2] & ~(uint64_t)GRND_FLAGS || (a[2] & 6) == 6)
-		return -EINVAL;
-	if (len == 0)
+		if (rc == -EFAULT)
+			return rc;
+		if (rc == -ENAMETOOLONG && sys_mem_read(t, name, a[1], sizeof name - 1) < 0)
+			return -EFAULT;
+		name[sizeof name - 1] = 0;
+		memcpy(t->comm, name, sizeof name);
 		return 0;
-	buf = sys_mem(t, a[0], len);
-	if (!buf)
-		return -EFAULT;
-	rc = t->ops.random(t->ctx, buf, (size_t)len);
-	return rc < 0 ? rc : (int64_t)len;
-}
-
-SYS_HANDLER(sys_uname)
-{
-	static const char *const fixed[6] = { "Linux", NULL, "6.1.0-kettle", "#1 SMP", "x86_64", "(none)" };
-	char u[6][UTS_FIELD];
-
-	memset(u, 0, sizeof u);
-	for (int i = 0; i < 6; i++) {
-		const char *v = fixed[i] ? fixed[i] : t->hostname;
-		size_t n = strnlen(v, UTS_FIELD - 1);
-
-		memcpy(u[i], v, n);
 	}
-	return sys_mem_write(t, a[0], u, sizeof u);
-}
-
-SYS_HANDLER(sys_getpid)
-{
-	(void)t;
-	(void)a;
-	return SYS_PID;
-}
-
-SYS_HANDLER(sys_getppid)
-{
-	(void)t;
-	(void)a;
-	return 0;
-}
-
-SYS_HANDLER(sys_getuid)
-{
-	(void)t;
-	(void)a;
-	return SYS_UID;
-}
-
-SYS_HANDLER(sys_getgid)
-{
-	(void)t;
-	(void)a;
-	return SYS_GID;
-}
-
-SYS_HANDLER(sys_sched_getaffinity)
-{
-	uint64_t mask = 1;
-	int64_t pid = (int32_t)a[0];
-
-	if (pid != 0 && pid != SYS_PID)
-		return -ESRCH;
-	if (a[1] < sizeof mask || a[1] % sizeof mask)
+	case PR_GET_NAME:
+		return sys_mem_write(t, a[1], t->comm, sizeof t->comm);
+	case PR_GET_DUMPABLE:
+		return 0;
+	case PR_SET_DUMPABLE:
+		return a[1] <= 1 ? 0 : -EINVAL;
+	case PR_SET_NO_NEW_PRIVS:
+		return a[1] == 1 && !a[2] && !a[3] && !a[4] ? 0 : -EINVAL;
+	case PR_GET_NO_NEW_PRIVS:
+		return 1;
+	case PR_SET_PDEATHSIG:
+		return a[1] <= 64 ? 0 : -EINVAL;
+	default:
 		return -EINVAL;
-	if (sys_mem_write(t, a[2], &mask, sizeof mask) < 0)
-		return -EFAULT;
-	return sizeof mask;
-}
-
-SYS_HANDLER(sys_sched_yield)
-{
-	(void)t;
-	(void)a;
-	return 0;
-}
-
-SYS_HANDLER(sys_getcpu)
-{
-	uint32_t zero = 0;
-
-	if (a[0] && sys_mem_write(t, a[0], &zero, sizeof zero) < 0)
-		return -EFAULT;
-	if (a[1] && sys_mem_write(t, a[1], &zero, sizeof zero) < 0)
-		return -EFAULT;
-	return 0;
-}
-
-/* Memory figures describe what the task can get: the heap range. */
-SYS_HANDLER(sys_sysinfo)
-{
-	uint8_t b[112] = { 0 };
-	int64_t uptime = t->ops.clock_ns(t->ctx, 1) / 1000000000;
-	uint64_t total = t->cfg.heap_hi - t->cfg.heap_lo, used = 0, free_bytes;
-	uint16_t procs = 1;
-	uint32_t unit = 1;
-
-	/* bits past the last page are never set, so whole bytes count */
-	for (uint64_t i = 0; i < t->n_pages / 8 + 1; i++)
-		used += (uint64_t)__builtin_popcount(t->used[i]);
-	free_bytes = (t->n_pages - used) * SYS_PAGE;
-	memcpy(b + 0, &uptime, 8);
-	memcpy(b + 32, &total, 8);
-	memcpy(b + 40, &free_bytes, 8);
-	memcpy(b + 80, &procs, 2);
-	memcpy(b + 104, &unit, 4);
-	return sys_mem_write(t, a[0], b, sizeof b);
+	}
 }

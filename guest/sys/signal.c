@@ -1,7 +1,7 @@
-/* Signals are never delivered (nothing can raise one: no other process,
- * no timers, and faults stop the task), but libcs install handlers and
- * masks at start-up and read them back, so the state is kept and checked
- * as Linux would. */
+/* Signal state. Nothing outside can signal a task (no other process, no
+ * timers; faults stop it in the VMM), but libcs install handlers and masks
+ * at start-up and read them back, so the state is kept and checked as
+ * Linux would, and a signal the task sends itself gets its default action. */
 #include <errno.h>
 #include <string.h>
 
@@ -16,6 +16,58 @@
 #define SS_AUTODISARM_FLAG (1u << 31)
 #define MIN_SIGSTACK 2048
 #define UNBLOCKABLE ((1ull << (SIG_KILL - 1)) | (1ull << (SIG_STOP - 1)))
+
+/* Signals ignored by default (SIGCHLD, SIGCONT, SIGURG, SIGWINCH) and the
+ * job-control stops, which have no meaning for a task. */
+static int ignored_by_default(uint64_t sig)
+{
+	return sig == 17 || sig == 18 || sig == 23 || sig == 28 || (sig >= 19 && sig <= 22);
+}
+
+static int ignored(const struct sys_task *t, uint64_t sig)
+{
+	uint64_t handler;
+
+	memcpy(&handler, t->sigactions[sig - 1], sizeof handler);
+	return handler == 1 || (handler == 0 && ignored_by_default(sig));
+}
+
+/* The only signals a task can get are those it sends itself (abort()
+ * raises SIGABRT). One that is not ignored ends the task as a shell would
+ * report it, exit code 128 + signal; a handler is never run, since nothing
+ * can deliver it. A blocked one waits until it is unblocked: both libcs
+ * block signals around raising and rely on the unblock to deliver. */
+static void deliver_pending(struct sys_task *t)
+{
+	uint64_t ready = t->sigpending & ~t->sigmask;
+	uint64_t handler;
+
+	for (uint64_t sig = 1; sig <= 64 && ready; sig++) {
+		if (!((ready >> (sig - 1)) & 1))
+			continue;
+		t->sigpending &= ~(1ull << (sig - 1));
+		ready &= ~(1ull << (sig - 1));
+		if (ignored(t, sig))
+			continue;
+		memcpy(&handler, t->sigactions[sig - 1], sizeof handler);
+		sys_log(t, "the task sent itself signal %llu%s; it ends with code %llu", (unsigned long long)sig,
+			handler > 1 ? " (its handler is not run)" : "", (unsigned long long)(128 + sig));
+		t->exit_code = (int)(128 + sig);
+		sys_stop_task(t, SYS_STOP_EXIT);
+		return;
+	}
+}
+
+static int64_t raise_self(struct sys_task *t, uint64_t sig)
+{
+	if (sig == 0)
+		return 0;
+	if (sig > 64)
+		return -EINVAL;
+	t->sigpending |= 1ull << (sig - 1);
+	deliver_pending(t);
+	return 0;
+}
 
 SYS_HANDLER(sys_rt_sigaction)
 {
@@ -57,6 +109,7 @@ SYS_HANDLER(sys_rt_sigprocmask)
 		else
 			t->sigmask = set;
 		t->sigmask &= ~UNBLOCKABLE;
+		deliver_pending(t);
 	}
 	return 0;
 }
@@ -87,37 +140,6 @@ SYS_HANDLER(sys_sigaltstack)
 		}
 		memcpy(t->altstack, ss, sizeof ss);
 	}
-	return 0;
-}
-
-/* Signals ignored by default (SIGCHLD, SIGCONT, SIGURG, SIGWINCH) and the
- * job-control stops, which have no meaning for a task. */
-static int ignored_by_default(uint64_t sig)
-{
-	return sig == 17 || sig == 18 || sig == 23 || sig == 28 || (sig >= 19 && sig <= 22);
-}
-
-/* A signal the task sends itself (abort() raises SIGABRT this way): it is
- * ignored if the task ignores it or blocks it, otherwise the task ends as
- * a shell would report it, with exit code 128 + signal. Handlers are never
- * run, since nothing can deliver them. */
-static int64_t raise_self(struct sys_task *t, uint64_t sig)
-{
-	uint64_t handler;
-
-	if (sig == 0)
-		return 0;
-	if (sig > 64)
-		return -EINVAL;
-	memcpy(&handler, t->sigactions[sig - 1], sizeof handler);
-	if (handler == 1 || (handler == 0 && ignored_by_default(sig)))
-		return 0;
-	if (sig != SIG_KILL && sig != SIG_STOP && (t->sigmask >> (sig - 1)) & 1)
-		return 0;
-	sys_log(t, "the task sent itself signal %llu%s; it ends with code %llu", (unsigned long long)sig,
-		handler > 1 ? " (its handler is not run)" : "", (unsigned long long)(128 + sig));
-	t->exit_code = (int)(128 + sig);
-	sys_stop_task(t, SYS_STOP_EXIT);
 	return 0;
 }
 

@@ -85,6 +85,7 @@ struct sys_task *sys_task_new(const struct sys_config *cfg, const struct sys_ops
 	t->brk_cur = cfg->brk_start;
 	mark_initial_break(t);
 	sys_limits_init(t);
+	memcpy(t->comm, "main", 5);
 	t->altstack[8] = 2; /* SS_DISABLE: no alternate stack yet */
 
 	if (sys_vfs_init(t) < 0)

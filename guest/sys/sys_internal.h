@@ -12,17 +12,22 @@
 #define SYS_PATH_MAX 4096
 #define SYS_NAME_MAX 255
 #define SYS_DEFAULT_OPEN_FILES 64u
+/* Linux never moves more than this in one call (MAX_RW_COUNT). */
+#define SYS_RW_MAX 0x7ffff000ull
 #define SYS_PID 1
 #define SYS_UID 1000
 #define SYS_GID 1000
 
 /* One file or directory of the task's tree. Nodes are never removed, so
  * indices stay valid for the task's life; the inode number is index + 1. */
+enum sys_device { SYS_DEV_NONE, SYS_DEV_NULL, SYS_DEV_ZERO, SYS_DEV_RANDOM };
+
 struct sys_node {
 	char *name;    /* last component; "" for the root */
 	size_t parent; /* index; the root is its own parent */
 	int is_dir;
 	int writable;     /* /output and the files the guest created there */
+	enum sys_device device; /* a /dev node: no data, served by dev.c */
 	uint8_t *data;
 	size_t len, cap;
 };
@@ -66,6 +71,7 @@ struct sys_task {
 	size_t n_outputs;
 	struct sys_fd *fds;
 	unsigned n_fds;
+	size_t cwd; /* node index of the working directory */
 
 	/* memory: one bit per page of [heap_lo, heap_hi), set when the page
 	 * belongs to the guest (brk or mmap) */
@@ -74,10 +80,11 @@ struct sys_task {
 	uint64_t brk_cur;
 
 	uint64_t fs_base;
+	char comm[16]; /* prctl(PR_SET_NAME) */
 	uint64_t limits[16][2]; /* rlimits: remembered, not enforced */
 
 	/* signal state is only remembered, never delivered */
-	uint64_t sigmask;
+	uint64_t sigmask, sigpending;
 	uint8_t sigactions[64][32];
 	uint8_t altstack[24];
 };
@@ -125,6 +132,16 @@ int64_t sys_output_grant(struct sys_task *t, uint64_t want);
 void sys_output_commit(struct sys_task *t, uint64_t granted, uint64_t want);
 int sys_node_reserve(struct sys_node *n, uint64_t end);
 
+/* dev.c */
+int sys_dev_init(struct sys_task *t);
+int64_t sys_dev_read(struct sys_task *t, const struct sys_node *n, void *dst, uint64_t len);
+uint64_t sys_dev_rdev(const struct sys_node *n);
+
+/* fs.c: moving bytes through a descriptor (pos is the offset to use and
+ * update; the destination or source is host memory already checked) */
+int64_t sys_file_read(struct sys_task *t, struct sys_file *f, void *dst, uint64_t len, uint64_t *pos);
+int64_t sys_file_write(struct sys_task *t, struct sys_file *f, const void *src, uint64_t len);
+
 /* fs_meta.c: what the stat family reports, before its ABI layout */
 struct sys_kstat {
 	uint64_t dev, ino, nlink;
@@ -163,6 +180,8 @@ SYS_HANDLER(sys_faccessat2);
 SYS_HANDLER(sys_readlink);
 SYS_HANDLER(sys_readlinkat);
 SYS_HANDLER(sys_getcwd);
+SYS_HANDLER(sys_chdir);
+SYS_HANDLER(sys_fchdir);
 SYS_HANDLER(sys_umask);
 SYS_HANDLER(sys_pwrite64);
 SYS_HANDLER(sys_ftruncate);
@@ -176,7 +195,7 @@ SYS_HANDLER(sys_unlink);
 SYS_HANDLER(sys_unlinkat);
 SYS_HANDLER(sys_rmdir);
 SYS_HANDLER(sys_rename);
-SYS_HANDLER(sys_sysinfo);
+SYS_HANDLER(sys_utimensat);
 /* mm.c */
 SYS_HANDLER(sys_brk);
 SYS_HANDLER(sys_mmap);
@@ -193,7 +212,7 @@ SYS_HANDLER(sys_nanosleep);
 SYS_HANDLER(sys_clock_nanosleep);
 SYS_HANDLER(sys_getrusage);
 SYS_HANDLER(sys_times);
-/* proc.c */
+/* proc.c, ident.c */
 SYS_HANDLER(sys_exit);
 SYS_HANDLER(sys_exit_group);
 SYS_HANDLER(sys_arch_prctl);
@@ -211,6 +230,18 @@ SYS_HANDLER(sys_getgid);
 SYS_HANDLER(sys_sched_getaffinity);
 SYS_HANDLER(sys_sched_yield);
 SYS_HANDLER(sys_getcpu);
+SYS_HANDLER(sys_sysinfo);
+SYS_HANDLER(sys_prctl);
+SYS_HANDLER(sys_setuid);
+SYS_HANDLER(sys_setgid);
+SYS_HANDLER(sys_setreuid);
+SYS_HANDLER(sys_setregid);
+SYS_HANDLER(sys_setresuid);
+SYS_HANDLER(sys_setresgid);
+SYS_HANDLER(sys_getresuid);
+SYS_HANDLER(sys_getresgid);
+SYS_HANDLER(sys_getgroups);
+SYS_HANDLER(sys_sendfile);
 /* signal.c */
 SYS_HANDLER(sys_rt_sigaction);
 SYS_HANDLER(sys_rt_sigprocmask);
@@ -218,5 +249,7 @@ SYS_HANDLER(sys_sigaltstack);
 SYS_HANDLER(sys_kill);
 SYS_HANDLER(sys_tkill);
 SYS_HANDLER(sys_tgkill);
+/* futex.c */
+SYS_HANDLER(sys_futex);
 
 #endif

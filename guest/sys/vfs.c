@@ -121,7 +121,7 @@ int sys_vfs_walk(const struct sys_task *t, size_t start, const char *path, struc
 int sys_vfs_resolve(struct sys_task *t, int64_t dirfd, uint64_t path_gva, struct sys_walk *w)
 {
 	char path[SYS_PATH_MAX];
-	size_t start = ROOT;
+	size_t start = t->cwd;
 	int rc = sys_mem_string(t, path_gva, path, sizeof path);
 
 	if (rc < 0)
@@ -278,7 +278,7 @@ int sys_vfs_init(struct sys_task *t)
 		return -ENOMEM;
 	if (sys_vfs_add(t, ROOT, "", 1, 0, NULL) < 0 ||
 	    sys_vfs_add(t, ROOT, "input", 1, 0, &input) < 0 ||
-	    sys_vfs_add(t, ROOT, "output", 1, 1, &output) < 0)
+	    sys_vfs_add(t, ROOT, "output", 1, 1, &output) < 0 || sys_dev_init(t) < 0)
 		return -ENOMEM;
 	if (open_std(t, SYS_FILE_STDIN, 0, O_RDONLY) < 0 ||
 	    open_std(t, SYS_FILE_STREAM, 1, O_WRONLY) < 0 ||

@@ -73,9 +73,10 @@ static void fake_sleep(void *ctx, int64_t ns)
 {
 	struct fake *f = ctx;
 
-	f->slept += ns;
-	f->clock[0] += ns;
-	f->clock[1] += ns;
+	/* saturating: a wait for the deadline passes INT64_MAX */
+	f->slept = ns > INT64_MAX - f->slept ? INT64_MAX : f->slept + ns;
+	for (int i = 0; i < 2; i++)
+		f->clock[i] = ns > INT64_MAX - f->clock[i] ? INT64_MAX : f->clock[i] + ns;
 }
 
 static int fake_random(void *ctx, void *buf, size_t len)

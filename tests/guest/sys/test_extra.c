@@ -77,6 +77,13 @@ static void test_statx_mkdir(void)
 	CHECK(SC3(f, SYS_unlinkat, AT_FDCWD, gput(f, "/output", 0), AT_REMOVEDIR) == -EROFS, "rmdir /output is EROFS");
 	CHECK(SC3(f, SYS_unlinkat, AT_FDCWD, gput(f, "/input/i", 0), 1) == -EINVAL, "unlinkat with bad flags");
 	CHECK(SC2(f, SYS_rename, gput(f, "/input/i", 0), gput(f, "/input/j", 0)) == -EROFS, "rename is EROFS");
+	CHECK(SC4(f, SYS_utimensat, AT_FDCWD, gput(f, "/output/none", 0), 0, 0) == -ENOENT,
+	      "utimensat of a missing output is ENOENT (touch then creates it)");
+	CHECK(SC4(f, SYS_utimensat, AT_FDCWD, gput(f, "/input/i", 0), 0, 0) == -EROFS, "utimensat of an input is EROFS");
+	CHECK(SC4(f, SYS_utimensat, AT_FDCWD, gput(f, "/output", 0), 0, 0) == 0, "utimensat of /output succeeds");
+	CHECK(SC4(f, SYS_utimensat, 1, 0, 0, 0) == 0 && SC4(f, SYS_utimensat, 99, 0, 0, 0) == -EBADF,
+	      "futimens on stdout succeeds, on a bad fd is EBADF");
+	CHECK(SC4(f, SYS_utimensat, AT_FDCWD, gput(f, "/output", 0), 8, 0) == -EFAULT, "a bad times pointer is EFAULT");
 	fake_free(f);
 }
 

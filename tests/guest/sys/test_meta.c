@@ -95,9 +95,9 @@ static void test_getdents(struct fake *f)
 	fd = SC3(f, SYS_openat, AT_FDCWD, gput(f, "/", 0), O_RDONLY | O_DIRECTORY);
 	n = SC3(f, SYS_getdents64, fd, buf, 4096);
 	cnt = parse_dents(f->mem + buf, n, d, 16);
-	CHECK(n > 0 && cnt == 5, "the root lists ., .., input, output, lib");
+	CHECK(n > 0 && cnt == 6, "the root lists ., .., input, output, dev, lib");
 	CHECK(strcmp(d[0].name, ".") == 0 && strcmp(d[1].name, "..") == 0 && d[0].type == 4, ". and .. come first");
-	CHECK(strcmp(d[2].name, "input") == 0 && d[2].type == 4 && strcmp(d[4].name, "lib") == 0, "then the children");
+	CHECK(strcmp(d[2].name, "input") == 0 && d[2].type == 4 && strcmp(d[5].name, "lib") == 0, "then the children");
 	CHECK(d[0].reclen % 8 == 0 && d[2].reclen == 32, "records are 8-byte aligned (19 + 6 + 1 -> 32)");
 	CHECK(SC3(f, SYS_getdents64, fd, buf, 4096) == 0, "the second call says the end");
 	CHECK(SC3(f, SYS_lseek, fd, 0, SEEK_SET) == 0, "rewind the directory");
@@ -108,7 +108,7 @@ static void test_getdents(struct fake *f)
 	CHECK(n == 48 && cnt == 2, "a 48-byte buffer takes two records");
 	n2 = SC3(f, SYS_getdents64, fd, buf, 4096);
 	cnt = parse_dents(f->mem + buf, n2, d, 16);
-	CHECK(cnt == 3 && strcmp(d[0].name, "input") == 0, "the next call resumes where it stopped");
+	CHECK(cnt == 4 && strcmp(d[0].name, "input") == 0, "the next call resumes where it stopped");
 	CHECK(SC3(f, SYS_getdents64, fd, 0, 4096) == -EFAULT, "getdents64 into NULL is EFAULT");
 	CHECK(SC3(f, SYS_getdents64, 1, buf, 4096) == -ENOTDIR, "getdents64 on stdout is ENOTDIR");
 	CHECK(SC3(f, SYS_getdents64, 99, buf, 4096) == -EBADF, "getdents64 on a bad fd is EBADF");
@@ -174,6 +174,28 @@ static void test_paths(struct fake *f)
 	CHECK(SC4(f, SYS_readlinkat, AT_FDCWD, gput(f, "/input", 0), buf, 0) == -EINVAL, "readlinkat size 0 is EINVAL");
 	CHECK(SC2(f, SYS_getcwd, buf, 64) == 2 && strcmp((char *)f->mem + buf, "/") == 0, "getcwd is /");
 	CHECK(SC2(f, SYS_getcwd, buf, 1) == -ERANGE, "getcwd into 1 byte is ERANGE");
+	CHECK(SC1(f, SYS_chdir, gput(f, "/lib", 0)) == 0, "chdir /lib");
+	CHECK(SC2(f, SYS_getcwd, buf, 64) == 5 && strcmp((char *)f->mem + buf, "/lib") == 0, "getcwd is /lib");
+	CHECK(SC2(f, SYS_getcwd, buf, 4) == -ERANGE, "getcwd into 4 bytes is ERANGE");
+	CHECK(SC2(f, SYS_open, gput(f, "x", 0), O_RDONLY) >= 0, "relative paths start at the new cwd");
+	CHECK(SC2(f, SYS_access, gput(f, "../input/data", 0), R_OK) == 0, ".. from the cwd");
+	CHECK(SC1(f, SYS_chdir, gput(f, "/input/data", 0)) == -ENOTDIR, "chdir to a file is ENOTDIR");
+	CHECK(SC1(f, SYS_chdir, gput(f, "/none", 0)) == -ENOENT, "chdir to a missing path is ENOENT");
+	CHECK(SC1(f, SYS_fchdir, 1) == -ENOTDIR && SC1(f, SYS_fchdir, 99) == -EBADF, "fchdir checks its fd");
+	{
+		int64_t d = SC2(f, SYS_open, gput(f, "/output", 0), O_RDONLY | O_DIRECTORY);
+		uint64_t st = gbuf(f, 144);
+		uint64_t ino;
+
+		CHECK(SC1(f, SYS_fchdir, d) == 0 && SC2(f, SYS_getcwd, buf, 64) == 8 &&
+			      strcmp((char *)f->mem + buf, "/output") == 0,
+		      "fchdir to /output");
+		CHECK(SC4(f, SYS_newfstatat, AT_FDCWD, gput(f, "", 0), st, AT_EMPTY_PATH) == 0, "stat the cwd");
+		memcpy(&ino, f->mem + st + 8, 8);
+		CHECK(ino == 3, "AT_FDCWD with AT_EMPTY_PATH is the cwd (/output)");
+		CHECK(SC3(f, SYS_open, gput(f, "rel", 0), O_CREAT | O_WRONLY, 0644) >= 0, "creating relative to /output");
+	}
+	CHECK(SC1(f, SYS_chdir, gput(f, "/", 0)) == 0 && SC2(f, SYS_getcwd, buf, 64) == 2, "back to /");
 	CHECK(SC1(f, SYS_umask, 0) == 022, "umask reports 022");
 }
 

@@ -14,7 +14,7 @@ static const char expected_out[] =
 	"input: first line\n"
 	"size=23 regular=1\n"
 	"/input: . .. data.txt\n"
-	"/: . .. input output\n"
+	"/: . .. dev input output\n"
 	"open missing: 2\n"
 	"write input: 30\n"
 	"create elsewhere: 30\n"
@@ -49,11 +49,30 @@ static void run_one(const char *label, const char *elf)
 	native_result_free(&r);
 }
 
+static void run_abort(const char *label, const char *elf)
+{
+	const char *const argv[] = { "guest_abort", NULL };
+	const char *const envp[] = { NULL };
+	struct native_result r;
+
+	CHECK(native_run(elf, argv, envp, NULL, 0, "", &r) == 0 && r.reported, "%s abort: the guest ran to its end",
+	      label);
+	if (!r.reported)
+		return;
+	CHECK(r.stop == 1 && r.exit_code == 134, "%s abort: a failed assert ends the task with 134 (got %d)", label,
+	      r.exit_code);
+	CHECK(strcmp(r.out, "before\n") == 0 && strstr(r.err, "argc > 5") != NULL,
+	      "%s abort: stdout flushed, the assertion reached stderr", label);
+	native_result_free(&r);
+}
+
 int main(int argc, char **argv)
 {
-	if (argc < 3)
-		TAP_SKIP_ALL("usage: test_native MUSL_ELF GLIBC_ELF");
+	if (argc < 5)
+		TAP_SKIP_ALL("usage: test_native MUSL_PROG GLIBC_PROG MUSL_ABORT GLIBC_ABORT");
 	run_one("musl", argv[1]);
 	run_one("glibc", argv[2]);
+	run_abort("musl", argv[3]);
+	run_abort("glibc", argv[4]);
 	TAP_DONE();
 }
