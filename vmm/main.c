@@ -122,6 +122,12 @@ static int prepare_output_dir(const char *dir)
 	return 0;
 }
 
+static int names_this_binary(const char *path)
+{
+	char a[4096], b[4096];
+	return realpath(path, a) && realpath("/proc/self/exe", b) && !strcmp(a, b);
+}
+
 static int parse_run(int argc, char **argv, struct vmm_options *o, char **env, size_t *nenv, uint64_t *xcr0)
 {
 	char *end;
@@ -146,6 +152,7 @@ static int parse_run(int argc, char **argv, struct vmm_options *o, char **env, s
 	int clear = 0, c, rc;
 	size_t extra = 0;
 	char *extra_env[MAX_ENV];
+	static char underscore[4096 + 3];
 
 	optind = 1;
 	opterr = 0;
@@ -224,8 +231,17 @@ static int parse_run(int argc, char **argv, struct vmm_options *o, char **env, s
 	/* The guest sees kettle-vmm's environment unless told otherwise,
 	 * like any program started from a shell. */
 	*nenv = 0;
-	for (size_t i = 0; !clear && environ[i] && *nenv < MAX_ENV; i++)
+	for (size_t i = 0; !clear && environ[i] && *nenv < MAX_ENV; i++) {
+		/* bash sets "_" to the command it runs, here kettle-vmm; had it
+		 * run the program itself, "_" would name the program. Other
+		 * shells leave an inherited "_" alone, and so do we. */
+		if (!strncmp(environ[i], "_=", 2) && names_this_binary(environ[i] + 2)) {
+			snprintf(underscore, sizeof underscore, "_=%s", argv[optind]);
+			env[(*nenv)++] = underscore;
+			continue;
+		}
 		env[(*nenv)++] = environ[i];
+	}
 	for (size_t i = 0; i < extra && *nenv < MAX_ENV; i++)
 		env[(*nenv)++] = extra_env[i];
 	env[*nenv] = NULL;

@@ -75,6 +75,57 @@ static void compare_args_env(const char *libc)
 	run_free(&b);
 }
 
+/* A program linked with OpenSSL's static libcrypto, started from a shell
+ * (bash sets "_" to each command, dash does not), against the same command
+ * natively. */
+static void compare_cryptohash(const char *shell)
+{
+	char in[] = "/tmp/kettle-cin-XXXXXX", nat[] = "/tmp/kettle-cnat-XXXXXX", vm[] = "/tmp/kettle-cvm-XXXXXX";
+	int fd = mkstemp(in);
+	if (fd < 0 || !mkdtemp(nat) || !mkdtemp(vm) || write(fd, "input for the hash\n", 19) != 19) {
+		CHECK(0, "temporary files");
+		return;
+	}
+	close(fd);
+	char script[2048];
+	snprintf(script, sizeof script,
+		 "cd /tmp && printf 'stdin data' | \"$0\" %s %s > %s/out && "
+		 "printf 'stdin data' | \"$1\" run --input data=%s --output-dir %s -- \"$0\" /input/data /output > %s/out",
+		 in, nat, nat, in, vm, vm);
+	const char *argv[] = { shell, "-c", script, prog("cryptohash", "glibc"), vmm_path(), NULL };
+	struct run_out r;
+	run_cmd((char *const *)argv, NULL, NULL, 0, &r);
+	CHECK(r.status == 0, "cryptohash from %s: both runs succeed (%d)", shell, r.status);
+	const char *names[] = { "out", "a.txt", "b.bin" };
+	for (int i = 0; i < 3; i++) {
+		char pa[256], pb[256];
+		snprintf(pa, sizeof pa, "%s/%s", nat, names[i]);
+		snprintf(pb, sizeof pb, "%s/%s", vm, names[i]);
+		CHECK(same_file(pa, pb), "cryptohash from %s (static libcrypto, futex): identical %s", shell,
+		      names[i]);
+		unlink(pa);
+		unlink(pb);
+	}
+	run_free(&r);
+	rmdir(nat);
+	rmdir(vm);
+	unlink(in);
+}
+
+static void compare_pie(void)
+{
+	char *envp[] = { "A=1", NULL };
+	char *nargv[] = { (char *)prog("argsenv", "pie"), "x", NULL };
+	const char *vargv[] = { vmm_path(), "run", "--", prog("argsenv", "pie"), "x", NULL };
+	struct run_out a, b;
+	run_cmd(nargv, envp, NULL, 0, &a);
+	run_cmd((char *const *)vargv, envp, NULL, 0, &b);
+	CHECK(a.status == 0 && b.status == 0 && a.out_len == b.out_len && !memcmp(a.out, b.out, a.out_len),
+	      "static PIE (gcc -static-pie) runs and matches the native run");
+	run_free(&a);
+	run_free(&b);
+}
+
 static void compare_simple(const char *name, const char *libc)
 {
 	char *nargv[] = { (char *)prog(name, libc), NULL };
@@ -100,5 +151,8 @@ int main(void)
 		compare_simple("bigmalloc", libcs[i]);
 		compare_simple("exitcode", libcs[i]);
 	}
+	compare_cryptohash("/bin/sh");
+	compare_cryptohash("/bin/bash");
+	compare_pie();
 	TAP_DONE();
 }
