@@ -48,6 +48,10 @@ void bundle_clear(struct evidence_bundle *b);
 /* Exactly three PEM certificates (VCEK, ASK, ARK) and nothing else. */
 int chain_split(const char *pem, size_t len, X509 **vcek, X509 **ask, X509 **ark);
 
+/* Digests of inline records for banks other than SHA-256 (after the
+ * replay, which checked the shape and the SHA-256 digests). */
+enum evidence_result log_check_digests(json_t *log, char *err, size_t errlen);
+
 /* Walks the replayed event log for kettle-vmm's sequence of events and
  * checks it against the task manifest, filling the claims. */
 enum evidence_result events_check(json_t *log, const char *manifest,

@@ -122,6 +122,9 @@ static enum evidence_result check_log(const struct evidence_bundle *b, char *err
 	char why[256];
 	if (eventlog_replay_err(b->event_log, pcrs, why, sizeof why))
 		return FAIL(EVIDENCE_E_EVENT_LOG, "event log does not replay: %s", why);
+	enum evidence_result r = log_check_digests(b->event_log, err, errlen);
+	if (r)
+		return r;
 	for (unsigned i = 0; i < 24; i++)
 		if ((b->pcr_mask & (1u << i)) && memcmp(pcrs[i], b->pcrs[i], 32))
 			return FAIL(EVIDENCE_E_PCR, "PCR %u differs from the replayed event log", i);
