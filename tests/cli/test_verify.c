@@ -180,6 +180,7 @@ int main(int argc, char **argv)
 	const char *init[] = {argv[2], "init", at("other"), "--ec", NULL};
 	CHECK(run(init) == 0, "a second kettle-psp chain exists");
 	const char *args[] = {"hi", NULL};
+	run_free(&r);
 	CHECK(run_evidence(&psp, NONCE, at("ev.json"), NULL, prog("hello", "musl"), args, NULL, &r) == 0,
 	      "kettle-vmm wrote evidence for 'hello hi'");
 	check_verify();
