@@ -82,6 +82,8 @@ static void check_report_and_quote(void)
 	      "each quote signature byte changed: the quote does not verify (first miss %ld)", bad);
 	CHECK(flip_each(bundle, "ak_public", 1, 0, 4096, EVIDENCE_E_REPORT_DATA, &bad) == 0,
 	      "each AK public byte changed: REPORT_DATA no longer binds it (first miss %ld)", bad);
+	CHECK(flip_each(bundle, "measurement", 0, 0, 48, EVIDENCE_E_MEASUREMENT, &bad) == 0,
+	      "each byte of the bundle's measurement field changed: it is not the report's (first miss %ld)", bad);
 	CHECK(flip_each(bundle, "nonce", 0, 0, 64, EVIDENCE_E_REPORT_DATA, &bad) == 0,
 	      "each nonce byte changed: REPORT_DATA no longer binds it (first miss %ld)", bad);
 	size_t wrong = 0;
