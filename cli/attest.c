@@ -5,11 +5,15 @@
 #include <string.h>
 
 static const char usage[] =
-	"usage: kettle attest snp-verify REPORT.bin --vcek VCEK --ask ASK --ark ARK"
-	" | kettle attest verify-azure EVIDENCE.json --ask ASK --ark ARK [--nonce HEX]\n";
+	"usage: kettle attest <verify|measure|snp-verify|verify-azure> ... (e.g. kettle attest verify"
+	" EVIDENCE.json [--nonce HEX] [--reference REFS.json] [--ca ARK.pem])\n";
 
 int cli_attest(int argc, char **argv)
 {
+	if (argc >= 1 && strcmp(argv[0], "verify") == 0)
+		return cli_attest_verify(argc - 1, argv + 1);
+	if (argc >= 1 && strcmp(argv[0], "measure") == 0)
+		return cli_attest_measure(argc - 1, argv + 1);
 	if (argc >= 1 && strcmp(argv[0], "snp-verify") == 0)
 		return cli_attest_snp_verify(argc - 1, argv + 1);
 	if (argc >= 1 && strcmp(argv[0], "verify-azure") == 0)

@@ -15,6 +15,8 @@ int cli_attest(int argc, char **argv);
 
 int cli_attest_snp_verify(int argc, char **argv);
 int cli_attest_verify_azure(int argc, char **argv);
+int cli_attest_verify(int argc, char **argv);
+int cli_attest_measure(int argc, char **argv);
 
 /* Read a whole file of at most max bytes into a malloc'ed buffer (with a
  * NUL after the data). 0, -EFBIG when larger than max, or a negative errno. */

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char usage[] = "usage: kettle attest <snp-verify|verify-azure> ...\n";
+static const char usage[] = "usage: kettle attest <verify|measure|snp-verify|verify-azure> ...\n";
 
 int main(int argc, char **argv)
 {
