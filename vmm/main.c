@@ -1,24 +1,16 @@
-/* kettle-vmm: runs one static x86-64 Linux program in a fresh KVM guest.
- * Command line and exit codes; everything else is in vmm_run(). */
+/* kettle-vmm: runs one static x86-64 Linux program in a fresh KVM guest,
+ * or computes the launch measurement such a run would have. Exit codes are
+ * in README.md; everything else is in vmm_run() and options.c. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <sys/random.h>
-
-#include "encode.h"
-#include "layout.h"
+#include "options.h"
 #include "vmm.h"
 #include "vmm_jail.h"
 
 #define EXIT_USAGE 2
-#define MAX_ENV 1024
-
-extern char **environ;
 
 static const char usage[] =
 	"usage: kettle-vmm run [--mem 64M] [--timeout 10s] [--max-output 16M] [--input NAME=PATH]...\n"
@@ -26,270 +18,29 @@ static const char usage[] =
 	"                      [--evidence FILE [--nonce HEX] [--psp SOCKET]] -- PROGRAM [ARGS...]\n"
 	"       kettle-vmm measure [--mem 64M] [--env K=V]... [--clear-env] [--xcr0 HEX] -- PROGRAM [ARGS...]\n";
 
-static int bad(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "kettle-vmm: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\n%s", usage);
-	return -EINVAL;
-}
-
-/* "64M", "1G", "4096", "512K" (binary multiples) */
-static int parse_size(const char *s, uint64_t *out)
-{
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno || end == s || *s == '-')
-		return -EINVAL;
-	unsigned shift = 0;
-	switch (*end) {
-	case 'k': case 'K': shift = 10, end++; break;
-	case 'm': case 'M': shift = 20, end++; break;
-	case 'g': case 'G': shift = 30, end++; break;
-	}
-	if (shift && (*end == 'i' || *end == 'I'))
-		end++;
-	if (shift && (*end == 'b' || *end == 'B'))
-		end++;
-	if (*end || v > (UINT64_MAX >> shift))
-		return -EINVAL;
-	*out = (uint64_t)v << shift;
-	return 0;
-}
-
-/* "10s", "500ms", "2m", "1h", "10" (seconds) into milliseconds */
-static int parse_duration(const char *s, uint64_t *ms)
-{
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno || end == s || *s == '-')
-		return -EINVAL;
-	uint64_t unit = 1000;
-	if (!strcmp(end, "ms"))
-		unit = 1;
-	else if (!strcmp(end, "m"))
-		unit = 60000;
-	else if (!strcmp(end, "h"))
-		unit = 3600000;
-	else if (*end && strcmp(end, "s"))
-		return -EINVAL;
-	if (v == 0 || v > 86400000ull / unit)
-		return -EINVAL;
-	*ms = v * unit;
-	return 0;
-}
-
-static int valid_name(const char *n)
-{
-	size_t len = strlen(n);
-	return len > 0 && len <= VMM_NAME_MAX && !strchr(n, '/') && strcmp(n, ".") && strcmp(n, "..");
-}
-
-static int add_input(struct vmm_options *o, char *arg)
-{
-	char *eq = strchr(arg, '=');
-	if (!eq || eq == arg || !eq[1])
-		return bad("--input wants NAME=PATH, got '%s'", arg);
-	*eq = 0;
-	if (!valid_name(arg))
-		return bad("input name '%s' must be 1-255 bytes without '/' and not '.' or '..'", arg);
-	for (size_t i = 0; i < o->ninputs; i++)
-		if (!strcmp(o->inputs[i].name, arg))
-			return bad("input '%s' is given twice", arg);
-	if (o->ninputs == VMM_MAX_INPUTS)
-		return bad("at most %s inputs", "64");
-	if (access(eq + 1, R_OK) < 0) {
-		fprintf(stderr, "kettle-vmm: input %s: cannot read %s: %s\n", arg, eq + 1, strerror(errno));
-		return -ENOENT;
-	}
-	o->inputs[o->ninputs++] = (struct vmm_input){ .name = arg, .path = eq + 1 };
-	return 0;
-}
-
-static int prepare_output_dir(const char *dir)
-{
-	struct stat st;
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-		fprintf(stderr, "kettle-vmm: cannot create output directory %s: %s\n", dir, strerror(errno));
-		return -errno;
-	}
-	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "kettle-vmm: output directory %s is not a directory\n", dir);
-		return -ENOTDIR;
-	}
-	return 0;
-}
-
-static int names_this_binary(const char *path)
-{
-	char a[4096], b[4096];
-	return realpath(path, a) && realpath("/proc/self/exe", b) && !strcmp(a, b);
-}
-
-static int parse_run(int argc, char **argv, struct vmm_options *o, char **env, size_t *nenv, uint64_t *xcr0)
-{
-	char *end;
-	enum { OPT_MEM = 256, OPT_TIMEOUT, OPT_MAX_OUTPUT, OPT_INPUT, OPT_OUTPUT_DIR, OPT_ENV, OPT_CLEAR_ENV,
-	       OPT_JSON, OPT_VERBOSE, OPT_EVIDENCE, OPT_NONCE, OPT_PSP, OPT_XCR0 };
-	static const struct option opts[] = {
-		{ "mem", required_argument, 0, OPT_MEM },
-		{ "timeout", required_argument, 0, OPT_TIMEOUT },
-		{ "max-output", required_argument, 0, OPT_MAX_OUTPUT },
-		{ "input", required_argument, 0, OPT_INPUT },
-		{ "output-dir", required_argument, 0, OPT_OUTPUT_DIR },
-		{ "env", required_argument, 0, OPT_ENV },
-		{ "clear-env", no_argument, 0, OPT_CLEAR_ENV },
-		{ "json", no_argument, 0, OPT_JSON },
-		{ "verbose", no_argument, 0, OPT_VERBOSE },
-		{ "evidence", required_argument, 0, OPT_EVIDENCE },
-		{ "nonce", required_argument, 0, OPT_NONCE },
-		{ "psp", required_argument, 0, OPT_PSP },
-		{ "xcr0", required_argument, 0, OPT_XCR0 },
-		{ 0, 0, 0, 0 },
-	};
-	int clear = 0, c, rc;
-	size_t extra = 0;
-	char *extra_env[MAX_ENV];
-	static char underscore[4096 + 3];
-
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_MEM:
-			if (parse_size(optarg, &o->mem) || o->mem < GUEST_MEM_MIN || o->mem > GUEST_MEM_MAX)
-				return bad("--mem '%s' must be a size from 8M to 4G", optarg);
-			o->mem = (o->mem + GUEST_HUGE - 1) & ~(GUEST_HUGE - 1);
-			break;
-		case OPT_TIMEOUT:
-			if (parse_duration(optarg, &o->timeout_ms))
-				return bad("--timeout '%s' must be like 500ms, 10s or 2m (at most 24h)", optarg);
-			break;
-		case OPT_MAX_OUTPUT:
-			if (parse_size(optarg, &o->max_output) || o->max_output > (4ull << 30))
-				return bad("--max-output '%s' must be a size up to 4G", optarg);
-			break;
-		case OPT_INPUT:
-			if ((rc = add_input(o, optarg)))
-				return rc;
-			break;
-		case OPT_OUTPUT_DIR:
-			o->output_dir = optarg;
-			break;
-		case OPT_ENV:
-			if (!strchr(optarg, '=') || extra == MAX_ENV)
-				return bad("--env wants K=V, got '%s'", optarg);
-			extra_env[extra++] = optarg;
-			break;
-		case OPT_CLEAR_ENV:
-			clear = 1;
-			break;
-		case OPT_JSON:
-			o->capture = 1;
-			break;
-		case OPT_VERBOSE:
-			o->verbose = 1;
-			break;
-		case OPT_EVIDENCE:
-			o->evidence_path = optarg;
-			break;
-		case OPT_NONCE:
-			rc = vmm_unhex(optarg, o->nonce, sizeof o->nonce);
-			if (rc < 0)
-				return bad("--nonce '%s' must be 1 to 64 bytes in hex", optarg);
-			o->nonce_len = (size_t)rc;
-			break;
-		case OPT_PSP:
-			o->psp_socket = optarg;
-			break;
-		case OPT_XCR0:
-			errno = 0;
-			*xcr0 = strtoull(optarg, &end, 16);
-			if (errno || *end || end == optarg)
-				return bad("--xcr0 '%s' must be a hex number", optarg);
-			break;
-		default:
-			return bad("unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (optind >= argc)
-		return bad("no program given%s", "");
-	if (o->output_dir && (rc = prepare_output_dir(o->output_dir)))
-		return rc;
-	if (o->evidence_path && !o->nonce_len) {
-		/* Without a verifier's nonce the evidence still proves what ran;
-		 * a random one keeps quotes from two runs apart. */
-		if (getrandom(o->nonce, 32, 0) != 32)
-			return bad("cannot draw a random nonce%s", "");
-		o->nonce_len = 32;
-	}
-	if (!o->psp_socket)
-		o->psp_socket = getenv("KETTLE_PSP_SOCKET") ? getenv("KETTLE_PSP_SOCKET") : "/run/kettle/psp.sock";
-	o->argv = argv + optind;
-	/* The guest sees kettle-vmm's environment unless told otherwise,
-	 * like any program started from a shell. */
-	*nenv = 0;
-	for (size_t i = 0; !clear && environ[i] && *nenv < MAX_ENV; i++) {
-		/* bash sets "_" to the command it runs, here kettle-vmm; had it
-		 * run the program itself, "_" would name the program. Other
-		 * shells leave an inherited "_" alone, and so do we. */
-		if (!strncmp(environ[i], "_=", 2) && names_this_binary(environ[i] + 2)) {
-			snprintf(underscore, sizeof underscore, "_=%s", argv[optind]);
-			env[(*nenv)++] = underscore;
-			continue;
-		}
-		env[(*nenv)++] = environ[i];
-	}
-	for (size_t i = 0; i < extra && *nenv < MAX_ENV; i++)
-		env[(*nenv)++] = extra_env[i];
-	env[*nenv] = NULL;
-	o->envp = env;
-	return 0;
-}
-
-static int measure(const struct vmm_options *o, uint64_t xcr0)
-{
-	uint8_t digest[48], program[32];
-	char err[600], hex[97], phex[65];
-	if (vmm_measure(o, xcr0, digest, program, err, sizeof err)) {
-		fprintf(stderr, "kettle-vmm: %s\n", err);
-		return 125;
-	}
-	vmm_hex(digest, sizeof digest, hex);
-	vmm_hex(program, sizeof program, phex);
-	/* The output is itself a reference-values file for `kettle attest verify`. */
-	printf("{\"measurements\": [\"%s\"], \"program_sha256\": \"%s\", \"mem\": %llu, \"xcr0\": %llu}\n", hex,
-	       phex, (unsigned long long)o->mem, (unsigned long long)xcr0);
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
-	struct vmm_options o = { .mem = 64ull << 20, .timeout_ms = 10000, .max_output = 16ull << 20 };
-	static char *env[MAX_ENV + 1];
-	size_t nenv;
+	static struct vmm_command c;
 	struct vmm_result r;
-	uint64_t xcr0 = UINT64_MAX; /* measure: --xcr0, else what this host gives */
 
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		fputs(usage, argc < 2 ? stderr : stdout);
 		return argc < 2 ? EXIT_USAGE : 0;
 	}
-	if (strcmp(argv[1], "run") && strcmp(argv[1], "measure")) {
+	int measuring = !strcmp(argv[1], "measure");
+	if (!measuring && strcmp(argv[1], "run")) {
 		fprintf(stderr, "kettle-vmm: unknown command '%s'\n%s", argv[1], usage);
 		return EXIT_USAGE;
 	}
-	int rc = parse_run(argc - 1, argv + 1, &o, env, &nenv, &xcr0);
+	int rc = vmm_command_parse(argc - 1, argv + 1, measuring, "kettle-vmm", usage, &c);
 	if (rc)
 		return rc == -EINVAL ? EXIT_USAGE : 125;
-	if (!strcmp(argv[1], "measure"))
-		return measure(&o, xcr0 == UINT64_MAX ? vmm_host_xcr0() : xcr0);
+	if (measuring)
+		return vmm_measure_print(&c, "kettle-vmm") ? 125 : 0;
 
-	o.enter_jail = vmm_enter_jail;
-	vmm_run(&o, &r);
-	if (o.capture) {
+	c.o.enter_jail = vmm_enter_jail;
+	vmm_run(&c.o, &r);
+	if (c.o.capture) {
 		char *json = vmm_result_json(&r);
 		if (!json) {
 			fprintf(stderr, "kettle-vmm: out of memory writing the result\n");

@@ -136,6 +136,30 @@ static void check_measure_same_as_vmm(void)
 	free(meas);
 }
 
+/* From bash, which sets "_" to each command it runs, and with the inherited
+ * environment: measuring must see the environment the run gave the guest.
+ * Each command runs second in its own script: bash orders the environment
+ * differently for a script's first command, natively too. */
+static void check_measure_from_shell(void)
+{
+	char run_script[1024], measure_script[1024];
+	snprintf(run_script, sizeof run_script, "true; \"$0\" run --json --evidence %s --psp %s -- \"$1\" x > %s",
+		 at("sh-ev.json"), at("psp.sock"), at("sh-run.json"));
+	snprintf(measure_script, sizeof measure_script, "true; \"$0\" attest measure -- \"$1\" x > %s",
+		 at("sh-refs.json"));
+	const char *run_argv[] = {"/bin/bash", "-c", run_script, vmm_path(), prog("argsenv", "musl"), NULL};
+	const char *measure_argv[] = {"/bin/bash", "-c", measure_script, kettle, prog("argsenv", "musl"), NULL};
+	run(run_argv);
+	run(measure_argv);
+	json_t *a = json_load_file(at("sh-run.json"), 0, NULL), *b = json_load_file(at("sh-refs.json"), 0, NULL);
+	const char *ran = json_string_value(json_object_get(a, "measurement"));
+	const char *ref = json_string_value(json_array_get(json_object_get(b, "measurements"), 0));
+	CHECK(ran && ref && !strcmp(ran, ref),
+	      "from bash with the inherited environment, measure equals the run's measurement");
+	json_decref(a);
+	json_decref(b);
+}
+
 static void check_usage(void)
 {
 	const char *const cases[][8] = {
@@ -185,6 +209,7 @@ int main(int argc, char **argv)
 	      "kettle-vmm wrote evidence for 'hello hi'");
 	check_verify();
 	check_measure_same_as_vmm();
+	check_measure_from_shell();
 	check_usage();
 	run_free(&r);
 	psp_stop(&psp);
