@@ -68,7 +68,7 @@ static int64_t host_read_stdin(void *ctx, void *buf, size_t len)
 	}
 }
 
-static int write_all(int fd, const uint8_t *p, size_t len)
+int host_write_all(int fd, const uint8_t *p, size_t len)
 {
 	while (len) {
 		ssize_t n = write(fd, p, len);
@@ -91,7 +91,7 @@ static int host_write_stream(void *ctx, int fd, const void *buf, size_t len)
 		return -EIO;
 	if (t->o->capture)
 		return host_buf_append(fd == 1 ? &t->r->out : &t->r->err, buf, len);
-	return write_all(fd, buf, len);
+	return host_write_all(fd, buf, len);
 }
 
 static int64_t host_clock_ns(void *ctx, int clock_id)

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "encode.h"
+#include "hex.h"
 #include "layout.h"
 
 extern char **environ;
@@ -188,10 +188,10 @@ static int parse(int argc, char **argv, struct vmm_command *cmd)
 			o->evidence_path = optarg;
 			break;
 		case OPT_NONCE:
-			rc = vmm_unhex(optarg, o->nonce, sizeof o->nonce);
-			if (rc < 0)
+			o->nonce_len = strlen(optarg) / 2;
+			if (!o->nonce_len || o->nonce_len > sizeof o->nonce || strlen(optarg) % 2 ||
+			    hex_decode(optarg, o->nonce, o->nonce_len))
 				return bad("--nonce '%s' must be 1 to 64 bytes in hex", optarg);
-			o->nonce_len = (size_t)rc;
 			break;
 		case OPT_PSP:
 			o->psp_socket = optarg;
@@ -264,8 +264,8 @@ int vmm_measure_print(const struct vmm_command *c, const char *name)
 		fprintf(stderr, "%s: %s\n", name, err);
 		return -EINVAL;
 	}
-	vmm_hex(digest, sizeof digest, hex);
-	vmm_hex(program, sizeof program, phex);
+	hex_encode(digest, sizeof digest, hex);
+	hex_encode(program, sizeof program, phex);
 	printf("{\"measurements\": [\"%s\"], \"program_sha256\": \"%s\", \"mem\": %llu, \"xcr0\": %llu}\n", hex,
 	       phex, (unsigned long long)c->o.mem, (unsigned long long)c->xcr0);
 	return fflush(stdout) == 0 ? 0 : -EIO;

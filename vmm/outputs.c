@@ -15,20 +15,6 @@ static int name_ok(const char *name)
 	return n > 0 && n <= VMM_NAME_MAX && !strchr(name, '/') && strcmp(name, ".") && strcmp(name, "..");
 }
 
-static int write_all(int fd, const uint8_t *p, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* Written to a temporary name, synced and renamed, so a reader never sees
  * half a file. */
 static int write_output(int dirfd, const char *name, const uint8_t *data, size_t len)
@@ -38,7 +24,7 @@ static int write_output(int dirfd, const char *name, const uint8_t *data, size_t
 	int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
-	int rc = write_all(fd, data, len);
+	int rc = host_write_all(fd, data, len);
 	if (!rc && fsync(fd) < 0)
 		rc = -errno;
 	if (close(fd) < 0 && !rc)

@@ -37,6 +37,8 @@ struct vmm_task {
 extern const struct sys_ops host_sys_ops;
 int64_t host_now_ns(void);
 int host_buf_append(struct vmm_buf *b, const void *data, size_t len);
+/* Writes all of p to fd, retrying short writes and EINTR; 0 or -errno. */
+int host_write_all(int fd, const uint8_t *p, size_t len);
 
 /* load.c: reads the program and builds the guest image (no KVM needed),
  * then adds the syscall layer with the inputs. */
