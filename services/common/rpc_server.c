@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/queue.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -161,6 +163,13 @@ static void send_response(struct rpc_server *srv, struct evhttp_request *ereq,
 	evhttp_add_header(out, "X-Request-Id", request_id);
 	if (srv->stopping)
 		evhttp_add_header(out, "Connection", "close");
+	/* Headers and body go out as two TLS records; do not let Nagle hold
+	 * the second until the client's delayed ACK. */
+	struct evhttp_connection *conn = evhttp_request_get_connection(ereq);
+	struct bufferevent *bev = conn ? evhttp_connection_get_bufferevent(conn) : NULL;
+	int fd = bev ? bufferevent_getfd(bev) : -1, one = 1;
+	if (fd >= 0)
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	srv->unsent++;
 	evhttp_request_set_on_complete_cb(ereq, reply_sent, srv);
 	evhttp_send_reply(ereq, resp->status, NULL, buf);
