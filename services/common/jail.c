@@ -71,7 +71,8 @@ const size_t jail_file_syscalls_count =
 /* A sanitizer build is a test build: its runtime reads /proc and, for the
  * leak check at exit, clones a tracer thread that ptraces the process. */
 static const int jail_sanitizer_syscalls[] = {
-	SYS(open), SYS(openat), SYS(newfstatat), SYS(fstat), SYS(readlink),
+	SYS(open), SYS(openat), SYS(newfstatat), SYS(fstat), SYS(stat),
+	SYS(lstat), SYS(readlink),
 	SYS(getdents), SYS(getdents64), SYS(close_range), SYS(mincore),
 	SYS(clone), SYS(clone3), SYS(ptrace), SYS(wait4), SYS(waitid),
 	SYS(prctl), SYS(sched_yield), SYS(sigaltstack), SYS(rt_sigaction),

@@ -163,13 +163,6 @@ static void send_response(struct rpc_server *srv, struct evhttp_request *ereq,
 	evhttp_add_header(out, "X-Request-Id", request_id);
 	if (srv->stopping)
 		evhttp_add_header(out, "Connection", "close");
-	/* Headers and body go out as two TLS records; do not let Nagle hold
-	 * the second until the client's delayed ACK. */
-	struct evhttp_connection *conn = evhttp_request_get_connection(ereq);
-	struct bufferevent *bev = conn ? evhttp_connection_get_bufferevent(conn) : NULL;
-	int fd = bev ? bufferevent_getfd(bev) : -1, one = 1;
-	if (fd >= 0)
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	srv->unsent++;
 	evhttp_request_set_on_complete_cb(ereq, reply_sent, srv);
 	evhttp_send_reply(ereq, resp->status, NULL, buf);
@@ -292,6 +285,14 @@ static void handle_request(struct evhttp_request *ereq, void *arg)
 		goto reply;
 	}
 	req.query_ = &query;
+	struct evkeyval *kv;
+	TAILQ_FOREACH(kv, &query, next) {
+		if (!rpc_utf8_valid(kv->key, strlen(kv->key)) ||
+		    !rpc_utf8_valid(kv->value, strlen(kv->value))) {
+			rpc_bad_request(&resp, "The query string is not valid UTF-8.");
+			goto reply;
+		}
+	}
 	if (!lis->is_public) {
 		if (peer_cn_of(ereq, cn, sizeof(cn)) != 0) {
 			rpc_unauthenticated(&resp, "A platform client certificate is required.");
@@ -451,6 +452,12 @@ static int listen_one(struct rpc_server *srv, struct listener *lis,
 		return -e;
 	}
 	lis->port = bound_port(lis->bound);
+	/* A reply goes out as two TLS records (headers, body); Nagle would
+	 * hold the second until the client's delayed ACK, ~40 ms. Accepted
+	 * sockets inherit the option from the listener. */
+	int one = 1;
+	setsockopt(evhttp_bound_socket_get_fd(lis->bound), IPPROTO_TCP, TCP_NODELAY,
+		   &one, sizeof(one));
 	return 0;
 }
 

@@ -61,6 +61,11 @@ int main(void)
 	CHECK(!r && st == 400, "encoded '/' inside a parameter: 400");
 	r = find("GET", "/v1/users/a%00b", 0, &req, &st);
 	CHECK(!r && st == 400, "encoded NUL: 400");
+	r = find("GET", "/v1/users/a%ff", 0, &req, &st);
+	CHECK(!r && st == 400, "parameter that is not UTF-8: 400");
+	r = find("GET", "/v1/users/caf%C3%A9", 0, &req, &st);
+	CHECK(r && strcmp(rpc_param(&req, "id"), "caf\xc3\xa9") == 0, "UTF-8 parameter decoded");
+	rpc_request_clear_params(&req);
 	r = find("GET", "/v1/users/a%zz", 0, &req, &st);
 	CHECK(!r && st == 400, "bad escape: 400");
 	r = find("GET", "/v1/users/a%2", 0, &req, &st);

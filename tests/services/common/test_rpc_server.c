@@ -132,6 +132,10 @@ int main(int argc, char **argv)
 	      "path and query parameters decoded");
 	rpc_result_clear(&r);
 
+	CHECK(status_of(c, "GET", "/items/%ff/parts/p", NULL, NULL, 0) == 400,
+	      "path parameter that is not UTF-8: 400");
+	CHECK(status_of(c, "GET", "/items/a/parts/p?q=%ff", NULL, NULL, 0) == 400,
+	      "query parameter that is not UTF-8: 400");
 	CHECK(call(c, "GET", "/nope", NULL, &r) == 0 && r.status == 404 &&
 	      strcmp(error_code(&r), "not_found") == 0, "unknown path: 404 not_found");
 	rpc_result_clear(&r);
