@@ -211,12 +211,12 @@ int platform_stop(const char *dir)
 	json_t *m = load_manifest(dir);
 	if (!m)
 		return 1;
-	json_t *e;
-	size_t i;
+	json_t *list = json_object_get(m, "services");
 	int failed = 0;
-	json_array_foreach(json_object_get(m, "services"), i, e) {
+	/* Reverse start order: callers go before the services they call. */
+	for (size_t i = json_array_size(list); i-- > 0;) {
 		struct svc s;
-		if (svc_from(dir, e, &s))
+		if (svc_from(dir, json_array_get(list, i), &s))
 			continue;
 		pid_t pid = process_running(s.pidfile, s.config_path);
 		if (!pid) {
