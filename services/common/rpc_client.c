@@ -295,11 +295,11 @@ static int call_once(struct rpc_client *c, const char *method, const char *path,
 		     const char *content_type, const void *data, size_t len,
 		     const char *bearer, struct rpc_result *out, int *reused)
 {
-	*reused = c->conn != NULL;
+	unsigned opened = c->connections;
 	int rc = ensure_connection(c);
 	if (rc)
 		return rc;
-	*reused = *reused && c->conn;
+	*reused = c->connections == opened; /* no new connection was needed */
 	struct call_state st = { .c = c, .out = out };
 	struct evhttp_request *req = evhttp_request_new(on_done, &st);
 	if (!req)
