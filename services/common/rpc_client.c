@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -53,6 +54,13 @@ struct call_state {
 };
 
 static int expect_cn_index = -1;
+static pthread_once_t expect_cn_once = PTHREAD_ONCE_INIT;
+
+/* Clients may be created on several threads (one per thread). */
+static void make_expect_cn_index(void)
+{
+	expect_cn_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+}
 
 static void set_err(struct rpc_client *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -132,8 +140,7 @@ struct rpc_client *rpc_client_new(const struct rpc_client_opts *opts, char *err,
 	struct sigaction old;
 	if (sigaction(SIGPIPE, NULL, &old) == 0 && old.sa_handler == SIG_DFL)
 		signal(SIGPIPE, SIG_IGN);
-	if (expect_cn_index < 0)
-		expect_cn_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+	pthread_once(&expect_cn_once, make_expect_cn_index);
 	c->timeout_ms = opts->timeout_ms ? opts->timeout_ms : 10000;
 	c->max_response = opts->max_response ? opts->max_response : 16u << 20;
 	c->headers = json_object();
