@@ -79,8 +79,6 @@ static const int jail_sanitizer_syscalls[] = {
 	SYS(lseek), SYS(pread64), SYS(getppid), SYS(kill), SYS(nanosleep),
 	SYS(clock_nanosleep), SYS(sched_getaffinity), SYS(getrlimit),
 	SYS(prlimit64), SYS(set_robust_list), SYS(rseq),
-	/* the runtime's own raw calls use the legacy numbers */
-	SYS(open), SYS(getdents), SYS(stat), SYS(lstat),
 };
 #endif
 
