@@ -1,0 +1,271 @@
+/* kettle-authentication and kettle-storage as real processes, started by
+ * kettle-platform on loopback: the admin logs in, creates users of every
+ * role, they log in and change passwords, old tokens stop working, a
+ * lockout follows five failures, and bad input gets the right 4xx. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "tap.h"
+
+static struct rpc_client *pub;
+
+static int str_is(const json_t *v, const char *s)
+{
+	return json_is_string(v) && !strcmp(json_string_value(v), s);
+}
+
+/* Calls and returns the status; *out (may be NULL) gets the JSON body. */
+static int call(struct rpc_client *c, const char *method, const char *path,
+		json_t *body, const char *bearer, json_t **out)
+{
+	struct rpc_result res;
+	int status;
+
+	if (rpc_client_call(c, method, path, body, bearer, &res) < 0) {
+		printf("# %s %s: %s\n", method, path, rpc_client_error(c));
+		json_decref(body);
+		return -1;
+	}
+	json_decref(body);
+	status = res.status;
+	if (out)
+		*out = res.json ? json_incref(res.json) : NULL;
+	rpc_result_clear(&res);
+	return status;
+}
+
+static int call_raw(struct rpc_client *c, const char *method,
+		    const char *path, const char *data, size_t len,
+		    const char *bearer, char *code, size_t code_cap)
+{
+	struct rpc_result res;
+	int status;
+
+	if (rpc_client_call_raw(c, method, path, "application/json", data, len,
+				bearer, &res) < 0)
+		return -1;
+	status = res.status;
+	const char *c = json_string_value(
+		json_object_get(json_object_get(res.json, "error"), "code"));
+	snprintf(code, code_cap, "%s", c ? c : "");
+	rpc_result_clear(&res);
+	return status;
+}
+
+static char *login(const char *id, const char *pw, int *status)
+{
+	json_t *out = NULL;
+	char *token = NULL;
+
+	*status = call(pub, "POST", "/v1/login",
+		       json_pack("{s:s, s:s}", "id", id, "password", pw), NULL,
+		       &out);
+	if (*status == 200 && json_is_string(json_object_get(out, "token")))
+		token = strdup(json_string_value(json_object_get(out, "token")));
+	json_decref(out);
+	return token;
+}
+
+static int create_user(const char *token, const char *id, const char *role,
+		       const char *attr)
+{
+	return call(pub, "POST", "/v1/users",
+		    json_pack("{s:s, s:s, s:s, s:s}", "id", id, "password",
+			      "first-password", "role", role, "attribute", attr),
+		    token, NULL);
+}
+
+static void test_users(const struct harness *h)
+{
+	static const char *const roles[][3] = {
+		{ "fo1", "function_owner", "" },
+		{ "dom1", "data_owner_manager", "org1" },
+		{ "do1", "data_owner", "org1" },
+		{ "admin2", "platform_admin", "" },
+	};
+	char *admin, *tok, *old, path[128];
+	json_t *out = NULL;
+	int st, ok = 1;
+
+	admin = login("admin", h->admin_password, &st);
+	CHECK(admin && st == 200, "admin logs in with the platform's password");
+	if (!admin)
+		return;
+	for (size_t i = 0; i < 4; i++)
+		ok &= create_user(admin, roles[i][0], roles[i][1],
+				  roles[i][2]) == 200;
+	CHECK(ok, "admin creates a user of each role");
+	ok = 1;
+	for (size_t i = 0; i < 4; i++) {
+		tok = login(roles[i][0], "first-password", &st);
+		ok &= tok != NULL;
+		free(tok);
+	}
+	CHECK(ok, "each new user logs in");
+	CHECK(call(pub, "GET", "/v1/users", NULL, admin, &out) == 200 &&
+		      json_array_size(json_object_get(out, "users")) == 5,
+	      "admin lists 5 users");
+	json_decref(out);
+
+	tok = login("dom1", "first-password", &st);
+	CHECK(create_user(tok, "do2", "data_owner", "org1") == 200,
+	      "a data owner manager creates a data owner of its org");
+	CHECK(create_user(tok, "do3", "data_owner", "org2") == 403,
+	      "but not one of another org (403)");
+	CHECK(call(pub, "DELETE", "/v1/users/fo1", NULL, tok, NULL) == 404,
+	      "and cannot see a function owner (404)");
+	free(tok);
+
+	/* Password changes end older tokens. */
+	old = login("do1", "first-password", &st);
+	CHECK(call(pub, "POST", "/v1/users/me/password",
+		   json_pack("{s:s, s:s}", "old_password", "first-password",
+			     "password", "second-password"),
+		   old, NULL) == 200,
+	      "a data owner changes its password");
+	CHECK(call(pub, "GET", "/v1/users", NULL, old, &out) == 401,
+	      "its token from before the change gets 401");
+	json_decref(out);
+	tok = login("do1", "first-password", &st);
+	CHECK(!tok && st == 401, "the old password gets 401");
+	tok = login("do1", "second-password", &st);
+	CHECK(tok && st == 200, "the new password logs in");
+	free(old);
+	old = tok;
+	CHECK(call(pub, "POST", "/v1/users/do1/reset-password", NULL, admin,
+		   &out) == 200 &&
+		      json_is_string(json_object_get(out, "password")),
+	      "admin resets the password and gets the new one");
+	json_decref(out);
+	CHECK(call(pub, "POST", "/v1/users/me/password",
+		   json_pack("{s:s, s:s}", "old_password", "second-password",
+			     "password", "third-password"),
+		   old, NULL) == 401,
+	      "after a reset the older token gets 401");
+	free(old);
+
+	/* Internal validation for the frontend (client certificate). */
+	tok = login("fo1", "first-password", &st);
+	{
+		struct rpc_client *in = harness_client(h, h->auth_internal_url, 1);
+		CHECK(in &&
+			      call(in, "POST", "/internal/validate",
+				   json_pack("{s:s}", "token", tok), NULL,
+				   &out) == 200 &&
+			      str_is(json_object_get(out, "role"),
+				     "function_owner"),
+		      "/internal/validate returns the caller's role");
+		json_decref(out);
+		snprintf(path, sizeof(path), "%s", "/internal/validate");
+		CHECK(call(pub, "POST", path, json_pack("{s:s}", "token", tok),
+			   NULL, NULL) == 404,
+		      "/internal/validate is not served on the public listener");
+		rpc_client_free(in);
+	}
+	CHECK(call(pub, "DELETE", "/v1/users/fo1", NULL, admin, NULL) == 200 &&
+		      call(pub, "GET", "/v1/users", NULL, tok, NULL) == 401,
+	      "deleting a user ends its token");
+	free(tok);
+
+	/* Lockout. */
+	for (int i = 0; i < 5; i++)
+		free(login("admin2", "wrong-password", &st));
+	CHECK(st == 401, "five wrong passwords get 401");
+	tok = login("admin2", "first-password", &st);
+	CHECK(!tok && st == 429, "the sixth attempt gets 429 even when right");
+	free(tok);
+	free(admin);
+}
+
+static void test_bad_input(void)
+{
+	char code[64], big[10100], path[10200];
+
+	CHECK(call_raw(pub, "POST", "/v1/login", "{\"id\":", 6, NULL, code,
+		       sizeof(code)) == 400 &&
+		      !strcmp(code, "bad_request"),
+	      "malformed JSON gets 400 bad_request");
+	CHECK(call_raw(pub, "POST", "/v1/login", "{\"id\":\"\xff\",\"password\":\"x\"}",
+		       28, NULL, code, sizeof(code)) == 400,
+	      "invalid UTF-8 gets 400");
+	CHECK(call_raw(pub, "POST", "/v1/login", "{\"id\":5,\"password\":\"x\"}",
+		       24, NULL, code, sizeof(code)) == 400,
+	      "a wrong type gets 400");
+	CHECK(call_raw(pub, "POST", "/v1/login", "{\"id\":\"admin\"}", 14,
+		       NULL, code, sizeof(code)) == 400,
+	      "a missing field gets 400");
+	CHECK(call_raw(pub, "POST", "/v1/login",
+		       "{\"id\":\"a\",\"password\":\"x\",\"x\":1}", 31, NULL,
+		       code, sizeof(code)) == 400,
+	      "an extra field gets 400");
+	CHECK(call_raw(pub, "POST", "/v1/login",
+		       "{\"id\":\"a\\u0000b\",\"password\":\"x\"}", 32, NULL,
+		       code, sizeof(code)) == 400,
+	      "an id with NUL gets 400");
+	CHECK(call_raw(pub, "POST", "/v1/login",
+		       "{\"id\":\"../x\",\"password\":\"password1\"}", 36, NULL,
+		       code, sizeof(code)) == 400,
+	      "an id with '..' and '/' gets 400");
+	memset(big, 'a', 10000);
+	snprintf(path, sizeof(path), "{\"id\":\"%.10000s\",\"password\":\"x\"}", big);
+	CHECK(call_raw(pub, "POST", "/v1/login", path, strlen(path), NULL,
+		       code, sizeof(code)) == 400,
+	      "an id of 10 000 characters gets 400");
+	{
+		size_t n = 4u << 20;
+		char *huge = malloc(n);
+		memset(huge, ' ', n);
+		huge[0] = '{';
+		huge[n - 1] = '}';
+		CHECK(call_raw(pub, "POST", "/v1/login", huge, n, NULL, code,
+			       sizeof(code)) == 413,
+		      "a 4 MiB body gets 413");
+		free(huge);
+	}
+	CHECK(call(pub, "GET", "/v1/users", NULL, "not.a.token", NULL) == 401,
+	      "a garbage token gets 401");
+	CHECK(call(pub, "GET", "/v1/users", NULL, NULL, NULL) == 401,
+	      "no token gets 401");
+	snprintf(path, sizeof(path), "/v1/users/%.10000s", big);
+	CHECK(call(pub, "DELETE", path, NULL, "x.y.z", NULL) == 401,
+	      "a long path without a valid token gets 401 first");
+}
+
+static void test_storage_allowlist(const struct harness *h)
+{
+	struct rpc_client *anon = harness_client(h, h->storage_url, 0);
+	json_t *body = json_pack("{s:s}", "key", "user/admin");
+	struct rpc_result res;
+	int rc = anon ? rpc_client_call(anon, "POST", "/store/get", body, NULL,
+					&res)
+		      : -1;
+
+	json_decref(body);
+	CHECK(rc < 0 || res.status == 401 || res.status == 403,
+	      "kettle-storage refuses a caller without a client certificate");
+	if (rc == 0)
+		rpc_result_clear(&res);
+	rpc_client_free(anon);
+}
+
+int main(void)
+{
+	struct harness h;
+	const char *missing = harness_missing();
+
+	if (missing)
+		TAP_SKIP_ALL("%s", missing);
+	CHECK(harness_init(&h) == 0, "kettle-platform init");
+	CHECK(harness_start(&h) == 0, "kettle-platform start");
+	pub = harness_client(&h, h.auth_url, 0);
+	if (pub) {
+		test_users(&h);
+		test_bad_input();
+		test_storage_allowlist(&h);
+		rpc_client_free(pub);
+	}
+	harness_destroy(&h);
+	TAP_DONE();
+}
