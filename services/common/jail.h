@@ -1,0 +1,53 @@
+/* The jail every Kettle host process enters once it has opened what it
+ * needs (listening sockets, certificates, database files, /dev/kvm):
+ *
+ *   1. rlimits: RLIMIT_CORE 0, RLIMIT_NOFILE and RLIMIT_NPROC from the spec;
+ *   2. optionally a fresh mount namespace whose root is an empty tmpfs
+ *      (pivot_root), for processes that open no file afterwards;
+ *   3. every capability dropped: bounding and ambient sets cleared, then
+ *      effective, permitted and inheritable emptied (libcap);
+ *   4. PR_SET_NO_NEW_PRIVS;
+ *   5. a seccomp allowlist (libseccomp) whose default action kills the
+ *      process: jail_base_server_syscalls plus the caller's extras.
+ *
+ * Must be called while the process has a single thread. */
+#ifndef KETTLE_SERVICES_COMMON_JAIL_H
+#define KETTLE_SERVICES_COMMON_JAIL_H
+
+#include <stddef.h>
+#include <sys/resource.h>
+
+/* What a single-threaded libevent + OpenSSL server needs once its sockets
+ * are bound: epoll, accept/read/write on sockets, memory, time, randomness,
+ * signals, exit. No open, no socket/connect, no exec, no fork. */
+extern const int jail_base_server_syscalls[];
+extern const size_t jail_base_server_syscalls_count;
+
+/* What an RPC client to peer services adds: socket, connect, poll, ... */
+extern const int jail_net_client_syscalls[];
+extern const size_t jail_net_client_syscalls_count;
+
+/* What reading and writing files under an already-known directory adds
+ * (openat, fstat, fsync, rename, unlink, ...). */
+extern const int jail_file_syscalls[];
+extern const size_t jail_file_syscalls_count;
+
+
+struct jail_spec {
+	const char *name;           /* for log lines */
+	const int *syscalls;        /* extra syscall numbers (SCMP_SYS(...)) */
+	size_t n_syscalls;
+	const unsigned long *ioctls; /* allowed ioctl request numbers */
+	size_t n_ioctls;
+	rlim_t nofile;              /* RLIMIT_NOFILE; 0 = 1024 */
+	rlim_t nproc;               /* RLIMIT_NPROC; 0 = leave unchanged */
+	int net_client;             /* add jail_net_client_syscalls */
+	int files;                  /* add jail_file_syscalls */
+	int empty_root;             /* new mount ns on an empty tmpfs root */
+};
+
+/* Returns 0, or -errno from the first step that failed (the process may
+ * then be partly jailed: the caller should exit). */
+int jail_enter(const struct jail_spec *spec);
+
+#endif

@@ -1,0 +1,134 @@
+/* kettle-echo: a tiny service built on services/common, used by the tests of
+ * the framework and of kettle-platform. Usage: kettle-echo --config FILE.
+ * It enters the jail unless started with --no-jail. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <seccomp.h>
+
+#include "config.h"
+#include "jail.h"
+#include "log.h"
+#include "rpc.h"
+
+/* POST /echo: the JSON body back. */
+static void echo(void *ctx, const struct rpc_request *req, struct rpc_response *resp)
+{
+	(void)ctx;
+	rpc_reply_json(resp, 200, req->body ? json_incref(req->body) : json_object());
+}
+
+/* GET /whoami: what the framework knows about the caller. */
+static void whoami(void *ctx, const struct rpc_request *req, struct rpc_response *resp)
+{
+	(void)ctx;
+	rpc_reply_json(resp, 200, json_pack("{s:s?,s:s?,s:s,s:b}", "peer", req->peer_cn,
+					    "bearer", req->bearer, "request_id",
+					    req->request_id, "public", req->is_public));
+}
+
+/* GET /items/{id}/parts/{part}?q=: path and query parameters. */
+static void item(void *ctx, const struct rpc_request *req, struct rpc_response *resp)
+{
+	(void)ctx;
+	rpc_reply_json(resp, 200, json_pack("{s:s,s:s,s:s?}", "id", rpc_param(req, "id"),
+					    "part", rpc_param(req, "part"), "q",
+					    rpc_query(req, "q")));
+}
+
+/* GET /slow?ms=N: a request that takes a while (graceful shutdown tests). */
+static void slow(void *ctx, const struct rpc_request *req, struct rpc_response *resp)
+{
+	(void)ctx;
+	const char *ms = rpc_query(req, "ms");
+	long n = ms ? strtol(ms, NULL, 10) : 500;
+	if (n < 0 || n > 10000) {
+		rpc_bad_request(resp, "ms must be between 0 and 10000.");
+		return;
+	}
+	struct timespec left = { n / 1000, (n % 1000) * 1000000L };
+	/* A signal may cut the sleep short; finish it anyway. */
+	while (nanosleep(&left, &left) != 0 && errno == EINTR)
+		;
+	rpc_reply_json(resp, 200, json_pack("{s:i}", "slept_ms", (int)n));
+}
+
+/* PUT /raw/...: raw bytes back, with the rest of the path. */
+static void raw(void *ctx, const struct rpc_request *req, struct rpc_response *resp)
+{
+	(void)ctx;
+	rpc_reply_header(resp, "X-Rest", rpc_param(req, "*"));
+	rpc_reply_raw(resp, 200, "application/octet-stream", req->raw, req->raw_len);
+}
+
+static void hello(void *ctx, const struct rpc_request *req, struct rpc_response *resp)
+{
+	(void)ctx;
+	(void)req;
+	rpc_reply_json(resp, 200, json_pack("{s:s}", "hello", "world"));
+}
+
+static const char *const management_only[] = { "management", NULL };
+
+static const struct rpc_route routes[] = {
+	{ "POST", "/echo", echo, NULL, RPC_ROUTE_INTERNAL | RPC_ROUTE_PUBLIC },
+	{ "GET", "/whoami", whoami, NULL, RPC_ROUTE_INTERNAL | RPC_ROUTE_PUBLIC },
+	{ "GET", "/items/{id}/parts/{part}", item, NULL, 0 },
+	{ "GET", "/slow", slow, NULL, 0 },
+	{ "PUT", "/raw/", raw, NULL, RPC_ROUTE_PREFIX | RPC_ROUTE_RAW },
+	{ "POST", "/management-only", echo, management_only, 0 },
+	{ "GET", "/hello", hello, NULL, RPC_ROUTE_PUBLIC },
+};
+
+int main(int argc, char **argv)
+{
+	const char *config = NULL;
+	int jailed = 1;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+			config = argv[++i];
+		else if (strcmp(argv[i], "--no-jail") == 0)
+			jailed = 0;
+		else {
+			fprintf(stderr, "usage: kettle-echo --config FILE [--no-jail]\n");
+			return 2;
+		}
+	}
+	if (!config) {
+		fprintf(stderr, "usage: kettle-echo --config FILE [--no-jail]\n");
+		return 2;
+	}
+	struct kettle_config cfg;
+	char err[512];
+	log_init("echo");
+	if (config_load(config, &cfg, err, sizeof(err))) {
+		log_error("%s", err);
+		return 1;
+	}
+	log_init(cfg.service);
+	int rc = 1;
+	struct rpc_server *srv = rpc_server_new(&cfg, NULL);
+	if (!srv)
+		goto out;
+	if (rpc_server_add_routes(srv, routes, sizeof(routes) / sizeof(routes[0])) ||
+	    rpc_server_listen(srv))
+		goto out;
+	if (jailed) {
+		static const int extra[] = { SCMP_SYS(nanosleep), SCMP_SYS(clock_nanosleep) };
+		struct jail_spec spec = {
+			.name = cfg.service, .syscalls = extra,
+			.n_syscalls = sizeof(extra) / sizeof(extra[0]),
+			.nofile = 512, .empty_root = 1,
+		};
+		if (jail_enter(&spec))
+			goto out;
+	}
+	rc = rpc_server_run(srv) ? 1 : 0;
+out:
+	rpc_server_free(srv);
+	config_free(&cfg);
+	return rc;
+}
