@@ -27,6 +27,7 @@
 #include "jail.h"
 #include "kv_remote.h"
 #include "log.h"
+#include "nodelay.h"
 #include "rpc.h"
 #include "rpc_client.h"
 
@@ -96,6 +97,8 @@ static int serve(const struct kettle_config *cfg, struct authn *a,
 	rc = rpc_server_add_routes(srv, authn_routes, authn_routes_count);
 	if (rc == 0)
 		rc = rpc_server_listen(srv);
+	if (rc == 0)
+		listeners_set_nodelay();
 	if (rc == 0 && (rc = jail_enter(&spec)) < 0)
 		log_error("cannot enter the jail: %s", strerror(-rc));
 	if (rc == 0 && admin_pw) {

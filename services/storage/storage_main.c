@@ -24,6 +24,7 @@
 #include "jail.h"
 #include "keyring.h"
 #include "log.h"
+#include "nodelay.h"
 #include "rpc.h"
 #include "storage_api.h"
 #include "store.h"
@@ -128,6 +129,8 @@ static int serve(const struct kettle_config *cfg, struct storage_service *svc)
 	rc = rpc_server_add_routes(srv, storage_routes, storage_routes_count);
 	if (rc == 0)
 		rc = rpc_server_listen(srv);
+	if (rc == 0)
+		listeners_set_nodelay();
 	if (rc == 0) {
 		rc = jail_enter(&spec);
 		if (rc < 0)

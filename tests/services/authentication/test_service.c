@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/ssl.h>
+
 #include "harness.h"
 #include "tap.h"
 
@@ -44,12 +46,14 @@ static int call_raw(struct rpc_client *c, const char *method,
 	int status;
 
 	if (rpc_client_call_raw(c, method, path, "application/json", data, len,
-				bearer, &res) < 0)
+				bearer, &res) < 0) {
+		printf("# %s %s: %s\n", method, path, rpc_client_error(c));
 		return -1;
+	}
 	status = res.status;
-	const char *c = json_string_value(
+	const char *err = json_string_value(
 		json_object_get(json_object_get(res.json, "error"), "code"));
-	snprintf(code, code_cap, "%s", c ? c : "");
+	snprintf(code, code_cap, "%s", err ? err : "");
 	rpc_result_clear(&res);
 	return status;
 }
@@ -179,7 +183,39 @@ static void test_users(const struct harness *h)
 	free(admin);
 }
 
-static void test_bad_input(void)
+/* Announces a 4 MiB body and reads the status line without sending it:
+ * the server must refuse on the header alone. (Sending the body through
+ * the client races with the server closing early.) */
+static int oversized_status(const struct harness *h)
+{
+	static const char req[] = "POST /v1/login HTTP/1.1\r\n"
+				  "Host: 127.0.0.1\r\n"
+				  "Content-Type: application/json\r\n"
+				  "Content-Length: 4194304\r\n\r\n";
+	char host[128], line[64] = "";
+	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+	BIO *bio = NULL;
+	int status = -1, n;
+
+	snprintf(host, sizeof(host), "%s", h->auth_url + strlen("https://"));
+	if (!ctx || SSL_CTX_load_verify_locations(ctx, h->ca, NULL) != 1)
+		goto out;
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+	bio = BIO_new_ssl_connect(ctx);
+	if (!bio || BIO_set_conn_hostname(bio, host) != 1 ||
+	    BIO_do_connect(bio) != 1 ||
+	    BIO_write(bio, req, (int)strlen(req)) != (int)strlen(req))
+		goto out;
+	n = BIO_read(bio, line, sizeof(line) - 1);
+	if (n > 12 && !strncmp(line, "HTTP/1.1 ", 9))
+		status = atoi(line + 9);
+out:
+	BIO_free_all(bio);
+	SSL_CTX_free(ctx);
+	return status;
+}
+
+static void test_bad_input(const struct harness *h)
 {
 	char code[64], big[10100], path[10200];
 
@@ -213,17 +249,8 @@ static void test_bad_input(void)
 	CHECK(call_raw(pub, "POST", "/v1/login", path, strlen(path), NULL,
 		       code, sizeof(code)) == 400,
 	      "an id of 10 000 characters gets 400");
-	{
-		size_t n = 4u << 20;
-		char *huge = malloc(n);
-		memset(huge, ' ', n);
-		huge[0] = '{';
-		huge[n - 1] = '}';
-		CHECK(call_raw(pub, "POST", "/v1/login", huge, n, NULL, code,
-			       sizeof(code)) == 413,
-		      "a 4 MiB body gets 413");
-		free(huge);
-	}
+	CHECK(oversized_status(h) == 413,
+	      "a request announcing a 4 MiB body gets 413");
 	CHECK(call(pub, "GET", "/v1/users", NULL, "not.a.token", NULL) == 401,
 	      "a garbage token gets 401");
 	CHECK(call(pub, "GET", "/v1/users", NULL, NULL, NULL) == 401,
@@ -262,7 +289,7 @@ int main(void)
 	pub = harness_client(&h, h.auth_url, 0);
 	if (pub) {
 		test_users(&h);
-		test_bad_input();
+		test_bad_input(&h);
 		test_storage_allowlist(&h);
 		rpc_client_free(pub);
 	}

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,16 +65,18 @@ static int url_of(char *out, size_t cap, const char *config, int public_)
 	struct kettle_config cfg;
 	char err[256];
 	const struct config_listen *l;
+	int rc;
 
 	if (config_load(config, &cfg, err, sizeof(err)) < 0) {
 		fprintf(stderr, "# %s\n", err);
 		return -EINVAL;
 	}
 	l = public_ ? &cfg.public_ : &cfg.listen;
+	rc = l->address ? 0 : -ENOENT;
 	if (l->address)
 		snprintf(out, cap, "https://%s:%d", l->address, l->port);
 	config_free(&cfg);
-	return l->address ? 0 : -ENOENT;
+	return rc;
 }
 
 static int read_line(const char *path, char *out, size_t cap)
@@ -112,19 +115,30 @@ static int harness_paths(struct harness *h)
 	if (first_existing(h->storage_config, sizeof(h->storage_config), h->dir,
 			   storage_cfg) ||
 	    first_existing(h->auth_config, sizeof(h->auth_config), h->dir,
-			   auth_cfg) ||
-	    first_existing(h->ca, sizeof(h->ca), h->dir, ca) ||
-	    first_existing(h->cert, sizeof(h->cert), h->dir, cert) ||
-	    first_existing(h->key, sizeof(h->key), h->dir, key))
+			   auth_cfg)) {
+		fprintf(stderr, "# no service configuration in %s\n", h->dir);
 		return -ENOENT;
+	}
+	if (first_existing(h->ca, sizeof(h->ca), h->dir, ca) ||
+	    first_existing(h->cert, sizeof(h->cert), h->dir, cert) ||
+	    first_existing(h->key, sizeof(h->key), h->dir, key)) {
+		fprintf(stderr, "# no client certificate in %s\n", h->dir);
+		return -ENOENT;
+	}
 	snprintf(pw, sizeof(pw), "%s/admin.password", h->dir);
-	if (read_line(pw, h->admin_password, sizeof(h->admin_password)) < 0 ||
-	    url_of(h->storage_url, sizeof(h->storage_url), h->storage_config,
+	if (read_line(pw, h->admin_password, sizeof(h->admin_password)) < 0) {
+		fprintf(stderr, "# cannot read %s\n", pw);
+		return -ENOENT;
+	}
+	if (url_of(h->storage_url, sizeof(h->storage_url), h->storage_config,
 		   0) < 0 ||
 	    url_of(h->auth_url, sizeof(h->auth_url), h->auth_config, 1) < 0 ||
 	    url_of(h->auth_internal_url, sizeof(h->auth_internal_url),
-		   h->auth_config, 0) < 0)
+		   h->auth_config, 0) < 0) {
+		fprintf(stderr, "# a listener is missing from %s or %s\n",
+			h->storage_config, h->auth_config);
 		return -ENOENT;
+	}
 	return 0;
 }
 
@@ -135,6 +149,9 @@ int harness_init(struct harness *h)
 	int rc;
 
 	memset(h, 0, sizeof(*h));
+	/* A server may close early on a request it refuses (413): the
+	 * client's write must fail, not kill the test. */
+	signal(SIGPIPE, SIG_IGN);
 	if (!mkdtemp(parent))
 		return -errno;
 	/* init refuses an existing platform: give it a fresh path. */
