@@ -1,0 +1,149 @@
+/* Service processes: binary lookup, spawn, liveness, stop. */
+#include "process.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static int try_path(const char *dir, const char *sub, const char *binary,
+		    char *out, size_t len)
+{
+	int n = snprintf(out, len, "%s%s/%s", dir, sub, binary);
+	if (n < 0 || (size_t)n >= len)
+		return 0;
+	return access(out, X_OK) == 0;
+}
+
+static int search_list(const char *list, const char *binary, char *out, size_t len)
+{
+	if (!list)
+		return 0;
+	char *copy = strdup(list), *save = NULL;
+	int found = 0;
+	for (char *d = copy ? strtok_r(copy, ":", &save) : NULL; d && !found;
+	     d = strtok_r(NULL, ":", &save))
+		found = *d && try_path(d, "", binary, out, len);
+	free(copy);
+	return found;
+}
+
+int process_find_binary(const char *self, const char *binary,
+			const char *service, char *out, size_t len)
+{
+	if (search_list(getenv("KETTLE_BIN_DIR"), binary, out, len))
+		return 0;
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0 && self)
+		n = (ssize_t)snprintf(exe, sizeof(exe), "%s", self);
+	if (n > 0 && (size_t)n < sizeof(exe)) {
+		exe[n] = '\0';
+		char *dir = dirname(exe);
+		char sub[256];
+		/* In a build tree kettle-platform sits in services/platform/
+		 * and each service in services/<name>/. */
+		snprintf(sub, sizeof(sub), "/../%s", service);
+		if (try_path(dir, "", binary, out, len) ||
+		    try_path(dir, sub, binary, out, len))
+			return 0;
+	}
+	if (search_list(getenv("PATH"), binary, out, len))
+		return 0;
+	return -ENOENT;
+}
+
+pid_t process_spawn(const char *binary, const char *config, const char *log)
+{
+	int logfd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (logfd < 0)
+		return -errno;
+	int nullfd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (nullfd < 0) {
+		int e = errno;
+		close(logfd);
+		return -e;
+	}
+	pid_t pid = fork();
+	if (pid == 0) {
+		/* Its own session: a Ctrl-C meant for the shell does not
+		 * reach the services; `stop` does. */
+		setsid();
+		if (dup2(nullfd, 0) < 0 || dup2(logfd, 1) < 0 || dup2(logfd, 2) < 0)
+			_exit(127);
+		execl(binary, binary, "--config", config, (char *)NULL);
+		dprintf(2, "kettle-platform: cannot run %s: %s\n", binary, strerror(errno));
+		_exit(127);
+	}
+	int e = errno;
+	close(logfd);
+	close(nullfd);
+	return pid < 0 ? -e : pid;
+}
+
+/* Whether /proc/pid/cmdline holds arg (guards against a reused pid). */
+static int cmdline_has(pid_t pid, const char *arg)
+{
+	char path[64], buf[8192];
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	for (char *p = buf; p < buf + n; p += strlen(p) + 1)
+		if (strcmp(p, arg) == 0)
+			return 1;
+	return 0;
+}
+
+/* A zombie has exited; only its parent's wait is missing. */
+static int alive(pid_t pid)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	char *end = strrchr(buf, ')');
+	return end && end[1] == ' ' && end[2] != 'Z' && end[2] != 'X';
+}
+
+pid_t process_running(const char *pidfile, const char *config)
+{
+	FILE *f = fopen(pidfile, "re");
+	if (!f)
+		return 0;
+	long pid = 0;
+	int ok = fscanf(f, "%ld", &pid) == 1;
+	fclose(f);
+	if (!ok || pid <= 1 || pid > 1 << 22)
+		return 0;
+	return alive((pid_t)pid) && cmdline_has((pid_t)pid, config) ? (pid_t)pid : 0;
+}
+
+int process_stop(pid_t pid, unsigned timeout_ms)
+{
+	if (kill(pid, SIGTERM) != 0)
+		return errno == ESRCH ? 0 : -errno;
+	for (unsigned waited = 0; waited < timeout_ms; waited += 20) {
+		if (!alive(pid))
+			return 0;
+		struct timespec ts = { 0, 20 * 1000000L };
+		nanosleep(&ts, NULL);
+	}
+	return alive(pid) ? -ETIMEDOUT : 0;
+}
