@@ -1,23 +1,22 @@
 #include "nodelay.h"
 
+#define NODELAY_FD_MAX 4096
+
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 
-int listeners_set_nodelay(void)
+static int set_all(int listening_only)
 {
-	struct rlimit rl;
 	int count = 0, one = 1;
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur > 65536)
-		rl.rlim_cur = 1024;
-	for (int fd = 0; fd < (int)rl.rlim_cur; fd++) {
+	/* A fixed bound rather than getrlimit(), which the jail forbids. */
+	for (int fd = 0; fd < NODELAY_FD_MAX; fd++) {
 		int listening = 0, type = 0;
 		socklen_t len = sizeof(listening);
 
 		if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) ||
-		    !listening)
+		    (listening_only && !listening))
 			continue;
 		len = sizeof(type);
 		if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) ||
@@ -28,4 +27,14 @@ int listeners_set_nodelay(void)
 			count++;
 	}
 	return count;
+}
+
+int listeners_set_nodelay(void)
+{
+	return set_all(1);
+}
+
+int sockets_set_nodelay(void)
+{
+	return set_all(0);
 }

@@ -8,4 +8,10 @@
  * request on keep-alive connections). Returns how many sockets it set. */
 int listeners_set_nodelay(void);
 
+/* Sets TCP_NODELAY on every TCP socket of the process, connected ones
+ * included: the keep-alive client of services/common does not set it, so
+ * a caller runs this after its client opened a new connection (see
+ * rpc_client_connections()). Returns how many sockets it set. */
+int sockets_set_nodelay(void);
+
 #endif

@@ -6,9 +6,12 @@
  *
  *   "keys": {"k1": "storage-k1.key", ...}   every readable key id -> file
  *   "current_key": "k1"                     the id new writes use
- * or, for a single key,
- *   "key_file": "storage.key", "key_id": "k1" (key_id defaults to "k1")
+ * or, for a single key (as kettle-platform init writes it),
+ *   "storage_key_file": "keys/storage.key", "storage_key_id": "k1"
+ *   ("key_file"/"key_id" are accepted too; the id defaults to "k1")
  *   "map_size_mb": 1024                     optional LMDB map size
+ * Without an explicit limits.max_body the limit is STORAGE_MAX_BODY, so a
+ * value of STORE_VALUE_MAX bytes fits once base64-encoded.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -80,11 +83,15 @@ static int load_keys(struct keyring *kr, const struct kettle_config *cfg)
 				return rc;
 		}
 	} else {
-		file = config_string(cfg, "key_file");
-		id = config_string(cfg, "key_id");
+		file = config_string(cfg, "storage_key_file");
+		id = config_string(cfg, "storage_key_id");
+		if (!file) {
+			file = config_string(cfg, "key_file");
+			id = config_string(cfg, "key_id");
+		}
 		if (!file) {
 			fprintf(stderr, "kettle-storage: the configuration "
-					"needs \"keys\" or \"key_file\"\n");
+					"needs \"keys\" or \"storage_key_file\"\n");
 			return -EINVAL;
 		}
 		current = id ? id : "k1";
@@ -106,6 +113,8 @@ static int make_dir(const char *path)
 		return -errno;
 	return 0;
 }
+
+#define STORAGE_MAX_BODY ((size_t)8 << 20)
 
 /* LMDB and the blob store work on files already under data_dir. */
 static const int storage_syscalls[] = {
@@ -181,6 +190,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "kettle-storage: %s needs \"data_dir\"\n", config);
 		goto out_cfg;
 	}
+	if (!json_object_get(json_object_get(cfg.root, "limits"), "max_body"))
+		cfg.max_body = STORAGE_MAX_BODY;
 	map_mb = json_object_get(cfg.root, "map_size_mb");
 	if (json_is_integer(map_mb) && json_integer_value(map_mb) > 0 &&
 	    json_integer_value(map_mb) < (1 << 20))
