@@ -28,6 +28,7 @@
 #include "kv_remote.h"
 #include "log.h"
 #include "nodelay.h"
+#include "sanitizer_jail.h"
 #include "rpc.h"
 #include "rpc_client.h"
 
@@ -82,7 +83,8 @@ static int serve(const struct kettle_config *cfg, struct authn *a,
 		 const char *admin_pw, size_t admin_len)
 {
 	static const int extra[] = { SCMP_SYS(nanosleep),
-				     SCMP_SYS(clock_nanosleep) };
+				     SCMP_SYS(clock_nanosleep),
+				     JAIL_SANITIZER_EXTRA };
 	struct jail_spec spec = {
 		.name = "authentication",
 		.syscalls = extra,

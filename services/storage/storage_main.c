@@ -28,6 +28,7 @@
 #include "keyring.h"
 #include "log.h"
 #include "nodelay.h"
+#include "sanitizer_jail.h"
 #include "rpc.h"
 #include "storage_api.h"
 #include "store.h"
@@ -120,6 +121,7 @@ static int make_dir(const char *path)
 static const int storage_syscalls[] = {
 	SCMP_SYS(pwritev), SCMP_SYS(preadv), SCMP_SYS(fcntl),
 	SCMP_SYS(sched_yield),
+	JAIL_SANITIZER_EXTRA
 };
 
 static int serve(const struct kettle_config *cfg, struct storage_service *svc)

@@ -39,9 +39,10 @@ static int call(struct rpc_client *c, const char *method, const char *path,
 }
 
 static int call_raw(struct rpc_client *c, const char *method,
-		    const char *path, const char *data, size_t len,
-		    const char *bearer, char *code, size_t code_cap)
+		    const char *path, const char *data, const char *bearer,
+		    char *code, size_t code_cap)
 {
+	size_t len = strlen(data);
 	struct rpc_result res;
 	int status;
 
@@ -219,34 +220,31 @@ static void test_bad_input(const struct harness *h)
 {
 	char code[64], big[10100], path[10200];
 
-	CHECK(call_raw(pub, "POST", "/v1/login", "{\"id\":", 6, NULL, code,
+	CHECK(call_raw(pub, "POST", "/v1/login", "{\"id\":", NULL, code,
 		       sizeof(code)) == 400 &&
 		      !strcmp(code, "bad_request"),
 	      "malformed JSON gets 400 bad_request");
-	CHECK(call_raw(pub, "POST", "/v1/login", "{\"id\":\"\xff\",\"password\":\"x\"}",
-		       28, NULL, code, sizeof(code)) == 400,
+	CHECK(call_raw(pub, "POST", "/v1/login", "{\"id\":\"\xff\",\"password\":\"x\"}", NULL, code, sizeof(code)) == 400,
 	      "invalid UTF-8 gets 400");
-	CHECK(call_raw(pub, "POST", "/v1/login", "{\"id\":5,\"password\":\"x\"}",
-		       24, NULL, code, sizeof(code)) == 400,
+	CHECK(call_raw(pub, "POST", "/v1/login", "{\"id\":5,\"password\":\"x\"}", NULL, code, sizeof(code)) == 400,
 	      "a wrong type gets 400");
-	CHECK(call_raw(pub, "POST", "/v1/login", "{\"id\":\"admin\"}", 14,
-		       NULL, code, sizeof(code)) == 400,
+	CHECK(call_raw(pub, "POST", "/v1/login", "{\"id\":\"admin\"}", NULL, code, sizeof(code)) == 400,
 	      "a missing field gets 400");
 	CHECK(call_raw(pub, "POST", "/v1/login",
-		       "{\"id\":\"a\",\"password\":\"x\",\"x\":1}", 31, NULL,
+		       "{\"id\":\"a\",\"password\":\"x\",\"x\":1}", NULL,
 		       code, sizeof(code)) == 400,
 	      "an extra field gets 400");
 	CHECK(call_raw(pub, "POST", "/v1/login",
-		       "{\"id\":\"a\\u0000b\",\"password\":\"x\"}", 32, NULL,
+		       "{\"id\":\"a\\u0000b\",\"password\":\"x\"}", NULL,
 		       code, sizeof(code)) == 400,
 	      "an id with NUL gets 400");
 	CHECK(call_raw(pub, "POST", "/v1/login",
-		       "{\"id\":\"../x\",\"password\":\"password1\"}", 36, NULL,
+		       "{\"id\":\"../x\",\"password\":\"password1\"}", NULL,
 		       code, sizeof(code)) == 400,
 	      "an id with '..' and '/' gets 400");
 	memset(big, 'a', 10000);
 	snprintf(path, sizeof(path), "{\"id\":\"%.10000s\",\"password\":\"x\"}", big);
-	CHECK(call_raw(pub, "POST", "/v1/login", path, strlen(path), NULL,
+	CHECK(call_raw(pub, "POST", "/v1/login", path, NULL,
 		       code, sizeof(code)) == 400,
 	      "an id of 10 000 characters gets 400");
 	CHECK(oversized_status(h) == 413,
