@@ -218,7 +218,8 @@ out:
 
 static void test_bad_input(const struct harness *h)
 {
-	char code[64], big[10100], path[10200];
+	char code[64], big[10100], path[10200], *admin;
+	int st;
 
 	CHECK(call_raw(pub, "POST", "/v1/login", "{\"id\":", NULL, code,
 		       sizeof(code)) == 400 &&
@@ -247,6 +248,40 @@ static void test_bad_input(const struct harness *h)
 	CHECK(call_raw(pub, "POST", "/v1/login", path, NULL,
 		       code, sizeof(code)) == 400,
 	      "an id of 10 000 characters gets 400");
+	admin = login("admin", h->admin_password, &st);
+	CHECK(admin != NULL, "admin logs in again for the user-call checks");
+	snprintf(path, sizeof(path), "/v1/users/%.10000s", big);
+	CHECK(call(pub, "PUT", path, json_pack("{s:s}", "role", "data_owner"),
+		   admin, NULL) == 400,
+	      "PUT with a 10 000-character id gets 400");
+	CHECK(call(pub, "PUT", "/v1/users/do2", json_pack("{s:i}", "role", 5),
+		   admin, NULL) == 400,
+	      "PUT with a numeric role gets 400");
+	CHECK(call(pub, "PUT", "/v1/users/do2",
+		   json_pack("{s:s}", "role", "superuser"), admin, NULL) == 400,
+	      "PUT with an unknown role gets 400");
+	CHECK(call(pub, "POST", "/v1/users",
+		   json_pack("{s:s, s:s, s:s, s:s, s:b}", "id", "z1", "password",
+			     "long-enough", "role", "function_owner",
+			     "attribute", "", "admin", 1),
+		   admin, NULL) == 400,
+	      "POST /v1/users with an extra field gets 400");
+	CHECK(call(pub, "POST", "/v1/users",
+		   json_pack("{s:s, s:s, s:s}", "id", "z1", "password", "short",
+			     "role", "function_owner"),
+		   admin, NULL) == 400,
+	      "POST /v1/users with a 5-byte password gets 400");
+	CHECK(call(pub, "POST", "/v1/users/do2/reset-password",
+		   json_pack("{s:i}", "x", 1), admin, NULL) == 400,
+	      "reset-password with a body gets 400");
+	CHECK(call(pub, "DELETE", "/v1/users/nobody", NULL, admin, NULL) == 404,
+	      "DELETE of an unknown user gets 404");
+	CHECK(call(pub, "POST", "/v1/users/me/password",
+		   json_pack("{s:s, s:s}", "old_password", "wrong-password",
+			     "password", "whatever-new"),
+		   admin, NULL) == 403,
+	      "me/password with a wrong old password gets 403");
+	free(admin);
 	CHECK(oversized_status(h) == 413,
 	      "a request announcing a 4 MiB body gets 413");
 	CHECK(call(pub, "GET", "/v1/users", NULL, "not.a.token", NULL) == 401,
@@ -275,6 +310,35 @@ static void test_storage_allowlist(const struct harness *h)
 	rpc_client_free(anon);
 }
 
+/* The service named name (pid from DIR/run/<name>.pid) runs jailed:
+ * seccomp filter mode, no effective capabilities, no_new_privs. */
+static int jailed(const struct harness *h, const char *name)
+{
+	char path[HARNESS_PATH + 64], line[256];
+	int seccomp = 0, nocaps = 0, nnp = 0;
+	long pid = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/run/%s.pid", h->dir, name);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%ld", &pid) != 1)
+		pid = 0;
+	fclose(f);
+	snprintf(path, sizeof(path), "/proc/%ld/status", pid);
+	f = pid > 0 ? fopen(path, "r") : NULL;
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		seccomp |= !strcmp(line, "Seccomp:\t2\n");
+		nocaps |= !strcmp(line, "CapEff:\t0000000000000000\n");
+		nnp |= !strcmp(line, "NoNewPrivs:\t1\n");
+	}
+	fclose(f);
+	return seccomp && nocaps && nnp;
+}
+
 int main(void)
 {
 	struct harness h;
@@ -284,6 +348,11 @@ int main(void)
 		TAP_SKIP_ALL("%s", missing);
 	CHECK(harness_init(&h) == 0, "kettle-platform init");
 	CHECK(harness_start(&h) == 0, "kettle-platform start");
+	CHECK(jailed(&h, "storage"),
+	      "kettle-storage runs with seccomp, no capabilities, no_new_privs");
+	CHECK(jailed(&h, "authentication"),
+	      "kettle-authentication runs with seccomp, no capabilities, "
+	      "no_new_privs");
 	pub = harness_client(&h, h.auth_url, 0);
 	if (pub) {
 		test_users(&h);
