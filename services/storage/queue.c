@@ -20,7 +20,7 @@
 #include "record.h"
 
 #define ITEM_KEY_MAX (STORE_QUEUE_NAME_MAX + 9)
-#define ITEM_HDR_LEN 28
+#define ITEM_HDR_LEN STORE_ITEM_HDR_LEN
 #define LEASE_LEN 16
 #define VISIBILITY_MAX_MS (24u * 3600u * 1000u)
 
@@ -49,7 +49,7 @@ static size_t item_key(uint8_t *out, const char *queue, size_t len,
 	return len + 9;
 }
 
-static size_t item_context(uint8_t *ctx, const void *key, size_t key_len)
+size_t store_item_context(uint8_t *ctx, const void *key, size_t key_len)
 {
 	ctx[0] = 'q';
 	ctx[1] = 0;
@@ -109,7 +109,7 @@ int store_enqueue(struct store *s, const char *queue, const void *val,
 	if (rc < 0)
 		goto err_txn;
 	key_len = item_key(key, queue, len, seq);
-	rc = record_seal(s->keys, ctx, item_context(ctx, key, key_len), val,
+	rc = record_seal(s->keys, ctx, store_item_context(ctx, key, key_len), val,
 			 val_len, &rec, &rec_len);
 	if (rc < 0)
 		goto err_txn;
@@ -196,7 +196,7 @@ static int item_lease(struct store *s, MDB_txn *txn, MDB_cursor *cur,
 	MDB_val nv, lk, lv;
 	int rc;
 
-	rc = record_open(s->keys, ctx, item_context(ctx, k->mv_data, k->mv_size),
+	rc = record_open(s->keys, ctx, store_item_context(ctx, k->mv_data, k->mv_size),
 			 old + ITEM_HDR_LEN, v->mv_size - ITEM_HDR_LEN, val,
 			 val_len);
 	if (rc < 0)

@@ -10,6 +10,8 @@
  *   "storage_key_file": "keys/storage.key", "storage_key_id": "k1"
  *   ("key_file"/"key_id" are accepted too; the id defaults to "k1")
  *   "map_size_mb": 1024                     optional LMDB map size
+ *   "rewrap_on_start": true                 re-seal records under older
+ *                                           keys with current_key first
  * Without an explicit limits.max_body the limit is STORAGE_MAX_BODY, so a
  * value of STORE_VALUE_MAX bytes fits once base64-encoded.
  */
@@ -214,8 +216,21 @@ int main(int argc, char **argv)
 				"%s: %s\n", db_dir, strerror(-c));
 		goto out_keys;
 	}
+	if (json_is_true(json_object_get(cfg.root, "rewrap_on_start"))) {
+		size_t n = 0;
+		c = store_rewrap(svc.store, &n);
+		if (c < 0) {
+			fprintf(stderr, "kettle-storage: re-sealing under key "
+					"\"%s\" failed: %s\n",
+				keyring_current_id(kr), strerror(-c));
+			goto out_store;
+		}
+		log_info("re-sealed %zu records under key %s", n,
+			 keyring_current_id(kr));
+	}
 	svc.blob_dir = blob_dir;
 	rc = serve(&cfg, &svc) < 0 ? 1 : 0;
+out_store:
 	store_close(svc.store);
 out_keys:
 	free(db_dir);

@@ -10,7 +10,7 @@
 #include "record.h"
 
 #define KV_CTX_TAG "kv"
-#define KV_CTX_MAX (sizeof(KV_CTX_TAG) + 8 + STORE_KEY_MAX)
+#define KV_CTX_MAX STORE_CTX_MAX
 
 int store_errno(int mdb_rc)
 {
@@ -51,7 +51,7 @@ uint64_t store_be64_get(const uint8_t *p)
 
 /* The AAD of a key's record binds the key name and its version, so a record
  * copied onto another key or rolled back to another version fails to open. */
-static size_t kv_context(uint8_t *ctx, const void *key, size_t key_len,
+size_t store_kv_context(uint8_t *ctx, const void *key, size_t key_len,
 			 uint64_t version)
 {
 	memcpy(ctx, KV_CTX_TAG, sizeof(KV_CTX_TAG));
@@ -140,7 +140,7 @@ int store_kv_unseal(struct store *s, const void *key, size_t key_len,
 	if (v->mv_size < 8)
 		return -EINVAL;
 	ver = store_be64_get(v->mv_data);
-	ctx_len = kv_context(ctx, key, key_len, ver);
+	ctx_len = store_kv_context(ctx, key, key_len, ver);
 	if (version)
 		*version = ver;
 	return record_open(s->keys, ctx, ctx_len, (uint8_t *)v->mv_data + 8,
@@ -196,7 +196,7 @@ static int kv_write(struct store *s, const void *key, size_t key_len,
 		rc = -ECANCELED;
 		goto err_txn;
 	}
-	rc = record_seal(s->keys, ctx, kv_context(ctx, key, key_len, current + 1),
+	rc = record_seal(s->keys, ctx, store_kv_context(ctx, key, key_len, current + 1),
 			 val, val_len, &rec, &rec_len);
 	if (rc < 0)
 		goto err_txn;

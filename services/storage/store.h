@@ -90,6 +90,12 @@ int store_dequeue(struct store *s, const char *queue, uint32_t visibility_ms,
  * has been superseded by a later delivery. */
 int store_ack(struct store *s, const char *lease);
 
+/* Re-seals every record (keys and queue items) that is not under the
+ * keyring's current key, in bounded transactions, so an older key can then
+ * be dropped from the keyring. *count (may be NULL) gets how many records
+ * were rewritten. Safe to interrupt and run again. */
+int store_rewrap(struct store *s, size_t *count);
+
 /* Items in the queue, leased or not. */
 int store_queue_length(struct store *s, const char *queue, size_t *count);
 

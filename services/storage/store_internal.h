@@ -14,6 +14,18 @@ struct store {
 	const struct keyring *keys;
 };
 
+/* Bytes before the sealed record in a value of each database. */
+#define STORE_KV_HDR_LEN 8    /* version */
+#define STORE_ITEM_HDR_LEN 28 /* visible_at, lease, deliveries */
+/* Largest AAD context either database builds. */
+#define STORE_CTX_MAX (3 + 8 + STORE_KEY_MAX)
+
+/* The AAD context of a kv record (binds key and version) and of a queue
+ * item (binds its key); both return the length written to ctx. */
+size_t store_kv_context(uint8_t *ctx, const void *key, size_t key_len,
+			uint64_t version);
+size_t store_item_context(uint8_t *ctx, const void *key, size_t key_len);
+
 int store_errno(int mdb_rc);
 /* Opens a raw kv value (version || record) read from LMDB. */
 int store_kv_unseal(struct store *s, const void *key, size_t key_len,

@@ -303,6 +303,60 @@ static void test_swap(const char *dir)
 	keyring_free(kr);
 }
 
+/* After rotation, store_rewrap moves every record to the new key, so the
+ * old key can leave the ring. More keys than one rewrap batch. */
+static void test_rewrap(const char *dir)
+{
+	struct keyring *k1 = ring_with("old", 21), *both = ring_with("old", 21);
+	struct keyring *k2 = ring_with("new", 42);
+	struct store *s = NULL;
+	char key[32], lease[STORE_LEASE_HEX_LEN + 1];
+	uint8_t newkey[32], *val = NULL;
+	size_t len, n = 0;
+	int all_ok = 1;
+
+	test_key(newkey, 42);
+	keyring_add(both, "new", newkey);
+	keyring_set_current(both, "new");
+	store_open(&s, dir, 0, k1);
+	for (int i = 0; i < 600; i++) {
+		snprintf(key, sizeof(key), "rot/%04d", i);
+		store_put(s, key, strlen(key), key, strlen(key), NULL);
+	}
+	store_enqueue(s, "rotq", "queued", 6);
+	store_close(s);
+
+	s = NULL;
+	store_open(&s, dir, 0, both);
+	CHECK(store_rewrap(s, &n) == 0 && n == 601,
+	      "rewrap re-seals all 600 keys and the queue item (%zu)", n);
+	CHECK(store_rewrap(s, &n) == 0 && n == 0,
+	      "a second rewrap finds nothing left under the old key");
+	store_close(s);
+
+	s = NULL;
+	CHECK(store_open(&s, dir, 0, k2) == 0,
+	      "the store opens with only the new key");
+	for (int i = 0; i < 600; i++) {
+		snprintf(key, sizeof(key), "rot/%04d", i);
+		if (store_get(s, key, strlen(key), &val, &len, NULL) < 0 ||
+		    len != strlen(key) || memcmp(val, key, len))
+			all_ok = 0;
+		if (all_ok)
+			free(val);
+	}
+	CHECK(all_ok, "every key reads back under the new key alone");
+	CHECK(store_dequeue(s, "rotq", 1000, &val, &len, lease) == 0 &&
+		      len == 6 && !memcmp(val, "queued", 6),
+	      "the queue item reads back under the new key alone");
+	if (len == 6)
+		free(val);
+	store_close(s);
+	keyring_free(k1);
+	keyring_free(both);
+	keyring_free(k2);
+}
+
 static void test_keyfile(const char *dir)
 {
 	struct keyring *kr;
@@ -356,6 +410,8 @@ int main(void)
 	test_at_rest(path);
 	snprintf(path, sizeof(path), "%s/swap", dir);
 	test_swap(path);
+	snprintf(path, sizeof(path), "%s/rewrap", dir);
+	test_rewrap(path);
 	test_keyfile(dir);
 	keyring_free(kr);
 	test_rm_tree(dir);
