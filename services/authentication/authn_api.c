@@ -7,6 +7,7 @@
 #include <openssl/crypto.h>
 
 #include "json_check.h"
+#include "log.h"
 
 static const char *const validate_callers[] = { "frontend", "client", NULL };
 static const char *const user_callers[] = { "frontend", "client", NULL };
@@ -86,6 +87,10 @@ static void h_login(void *ctx, const struct rpc_request *req,
 	r = authn_login(ctx, id, id_len, pw, pw_len, time(NULL), &token,
 			&expires);
 	if (r.status != AUTHN_OK) {
+		/* Ids reaching here passed validation: safe to log. */
+		if (r.status == AUTHN_UNAUTHENTICATED ||
+		    r.status == AUTHN_RATE_LIMITED)
+			log_warn("login refused for \"%s\": %s", id, r.message);
 		reply_result(resp, r);
 		return;
 	}
