@@ -98,12 +98,15 @@ void authn_free(struct authn *a)
 	free(a);
 }
 
-int authn_bootstrap_admin(struct authn *a, const char *password, size_t len)
+int authn_bootstrap_admin(struct authn *a, const char *id,
+			  const char *password, size_t len)
 {
 	struct authn_user u;
 	int rc;
 
-	rc = user_load(&a->kv, "admin", &u);
+	if (!authn_id_valid(id, strlen(id)))
+		return -EINVAL;
+	rc = user_load(&a->kv, id, &u);
 	if (rc == 0)
 		return 0;
 	if (rc != -ENOENT)
@@ -111,7 +114,7 @@ int authn_bootstrap_admin(struct authn *a, const char *password, size_t len)
 	if (!authn_password_valid(password, len))
 		return -EINVAL;
 	memset(&u, 0, sizeof(u));
-	strcpy(u.id, "admin");
+	memcpy(u.id, id, strlen(id));
 	u.role = ROLE_PLATFORM_ADMIN;
 	u.generation = 1;
 	rc = user_new_epoch(u.epoch);

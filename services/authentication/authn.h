@@ -55,9 +55,10 @@ int authn_new(struct authn **out, const struct authn_config *cfg,
 	      const struct authn_kv *kv, const struct token_signer *signer);
 void authn_free(struct authn *a);
 
-/* The first admin "admin", if no user "admin" exists yet. 0 when created
- * or already there. */
-int authn_bootstrap_admin(struct authn *a, const char *password, size_t len);
+/* The first admin (API.md: "admin"), created with role platform_admin if
+ * no user with that id exists yet. 0 when created or already there. */
+int authn_bootstrap_admin(struct authn *a, const char *id,
+			  const char *password, size_t len);
 
 struct authn_result authn_login(struct authn *a, const char *id,
 				size_t id_len, const char *pw, size_t pw_len,

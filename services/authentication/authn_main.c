@@ -5,6 +5,7 @@
  *
  *   "admin_password_file": "admin.password"  first admin's password; the
  *                          user "admin" is created from it if absent
+ *   "admin_user": "admin"  that first admin's id (default "admin")
  *   "token_key": "auth-token.pem"  EC P-256 key signing tokens (default:
  *                          the service's TLS key, "tls.key")
  *   "token_ttl_seconds": 3600, "lock_seconds": 300   optional
@@ -65,13 +66,14 @@ static int read_admin_password(const char *path, char *out, size_t cap,
 }
 
 /* Storage may still be starting: retry for a few seconds. */
-static int bootstrap(struct authn *a, const char *pw, size_t len)
+static int bootstrap(struct authn *a, const char *id, const char *pw,
+		     size_t len)
 {
 	struct timespec pause = { 0, 200 * 1000 * 1000 };
 	int rc = 0;
 
 	for (int i = 0; i < BOOTSTRAP_TRIES; i++) {
-		rc = authn_bootstrap_admin(a, pw, len);
+		rc = authn_bootstrap_admin(a, id, pw, len);
 		if (rc == 0 || rc == -EINVAL)
 			return rc;
 		nanosleep(&pause, NULL);
@@ -104,11 +106,13 @@ static int serve(const struct kettle_config *cfg, struct authn *a,
 	if (rc == 0 && (rc = jail_enter(&spec)) < 0)
 		log_error("cannot enter the jail: %s", strerror(-rc));
 	if (rc == 0 && admin_pw) {
-		rc = bootstrap(a, admin_pw, admin_len);
+		const char *id = config_string(cfg, "admin_user");
+		rc = bootstrap(a, id ? id : "admin", admin_pw, admin_len);
 		if (rc < 0)
 			log_error("cannot create the first admin: %s",
-				  rc == -EINVAL ? "the admin password must be "
-						  "8 to 256 bytes"
+				  rc == -EINVAL ? "admin_user must be a valid "
+						  "id and the password 8 to "
+						  "256 bytes"
 						: strerror(-rc));
 	}
 	if (rc == 0) {

@@ -90,9 +90,9 @@ int main(void)
 	cfg.lock_seconds = 120;
 	CHECK(authn_new(&a, &cfg, &kv, ts) == 0, "the service state is created");
 
-	CHECK(authn_bootstrap_admin(a, "admin-password", 14) == 0,
+	CHECK(authn_bootstrap_admin(a, "admin", "admin-password", 14) == 0,
 	      "the first admin is created");
-	CHECK(authn_bootstrap_admin(a, "something-else", 14) == 0,
+	CHECK(authn_bootstrap_admin(a, "admin", "something-else", 14) == 0,
 	      "bootstrapping again leaves the admin as it is");
 	admin = login_as("admin", "admin-password", NULL);
 	CHECK(admin.role == ROLE_PLATFORM_ADMIN && !strcmp(admin.id, "admin"),
