@@ -10,6 +10,7 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -70,7 +71,9 @@ const size_t jail_file_syscalls_count =
 /* A sanitizer build is a test build: its runtime reads /proc and, for the
  * leak check at exit, clones a tracer thread that ptraces the process. */
 static const int jail_sanitizer_syscalls[] = {
-	SYS(openat), SYS(newfstatat), SYS(fstat), SYS(readlink), SYS(getdents64),
+	SYS(open), SYS(openat), SYS(newfstatat), SYS(fstat), SYS(stat),
+	SYS(lstat), SYS(readlink),
+	SYS(getdents), SYS(getdents64), SYS(close_range), SYS(mincore),
 	SYS(clone), SYS(clone3), SYS(ptrace), SYS(wait4), SYS(waitid),
 	SYS(prctl), SYS(sched_yield), SYS(sigaltstack), SYS(rt_sigaction),
 	SYS(lseek), SYS(pread64), SYS(getppid), SYS(kill), SYS(nanosleep),
@@ -140,9 +143,20 @@ static int enter_empty_root(void)
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
 		return -errno;
 	const char *where = access("/tmp", F_OK) == 0 ? "/tmp" : "/mnt";
-	if (mount("kettle-jail", where, "tmpfs",
-		  MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY,
-		  "size=4k,nr_inodes=4,mode=0555") != 0)
+	const unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	if (mount("kettle-jail", where, "tmpfs", flags,
+		  "size=16k,nr_inodes=8,mode=0555") != 0)
+		return -errno;
+#ifdef JAIL_SANITIZED
+	/* LeakSanitizer's exit-time check reads /proc/self; a test build
+	 * keeps it, nothing else. */
+	char proc[64];
+	snprintf(proc, sizeof(proc), "%s/proc", where);
+	if (mkdir(proc, 0555) != 0 ||
+	    mount("/proc", proc, NULL, MS_BIND | MS_REC, NULL) != 0)
+		return -errno;
+#endif
+	if (mount(NULL, where, NULL, MS_REMOUNT | MS_RDONLY | flags, NULL) != 0)
 		return -errno;
 	if (chdir(where) != 0)
 		return -errno;
@@ -240,7 +254,8 @@ int jail_enter(const struct jail_spec *spec)
 	const char *name = spec->name ? spec->name : "process";
 	const char *step = "rlimits";
 	int rc = apply_rlimits(spec);
-	if (!rc && spec->empty_root) {
+	int empty_root = spec->empty_root;
+	if (!rc && empty_root) {
 		step = "empty root";
 		rc = enter_empty_root();
 	}
@@ -262,6 +277,6 @@ int jail_enter(const struct jail_spec *spec)
 			  strerror(-rc));
 	else
 		log_info("%s: jailed (seccomp allowlist, no capabilities%s)", name,
-			 spec->empty_root ? ", empty root" : "");
+			 empty_root ? ", empty root" : "");
 	return rc;
 }

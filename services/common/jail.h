@@ -10,7 +10,11 @@
  *   5. a seccomp allowlist (libseccomp) whose default action kills the
  *      process: jail_base_server_syscalls plus the caller's extras.
  *
- * Must be called while the process has a single thread. */
+ * Must be called while the process has a single thread.
+ *
+ * A sanitizer build (-fsanitize=address/undefined) is a test build: the
+ * filter also allows what LeakSanitizer's exit-time check uses (clone,
+ * ptrace, open, getdents, ...) and the empty root keeps a bind of /proc. */
 #ifndef KETTLE_SERVICES_COMMON_JAIL_H
 #define KETTLE_SERVICES_COMMON_JAIL_H
 

@@ -3,12 +3,17 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -49,6 +54,13 @@ struct call_state {
 };
 
 static int expect_cn_index = -1;
+static pthread_once_t expect_cn_once = PTHREAD_ONCE_INIT;
+
+/* Clients may be created on several threads (one per thread). */
+static void make_expect_cn_index(void)
+{
+	expect_cn_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+}
 
 static void set_err(struct rpc_client *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -123,8 +135,12 @@ struct rpc_client *rpc_client_new(const struct rpc_client_opts *opts, char *err,
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	if (expect_cn_index < 0)
-		expect_cn_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+	/* Writing to a connection the server closed must be an error, not a
+	 * fatal signal; only the default disposition is changed. */
+	struct sigaction old;
+	if (sigaction(SIGPIPE, NULL, &old) == 0 && old.sa_handler == SIG_DFL)
+		signal(SIGPIPE, SIG_IGN);
+	pthread_once(&expect_cn_once, make_expect_cn_index);
 	c->timeout_ms = opts->timeout_ms ? opts->timeout_ms : 10000;
 	c->max_response = opts->max_response ? opts->max_response : 16u << 20;
 	c->headers = json_object();
@@ -214,6 +230,9 @@ static int ensure_connection(struct rpc_client *c)
 		return -ENOMEM;
 	}
 	evhttp_connection_set_retries(c->conn, 0);
+	/* A server refusing a body (413) closes while we still write: read
+	 * its answer instead of failing on the write error. */
+	evhttp_connection_set_flags(c->conn, EVHTTP_CON_READ_ON_WRITE_ERROR);
 	struct timeval tv = { c->timeout_ms / 1000, (c->timeout_ms % 1000) * 1000 };
 	evhttp_connection_set_timeout_tv(c->conn, &tv);
 	evhttp_connection_set_max_body_size(c->conn, (ev_ssize_t)c->max_response);
@@ -283,11 +302,11 @@ static int call_once(struct rpc_client *c, const char *method, const char *path,
 		     const char *content_type, const void *data, size_t len,
 		     const char *bearer, struct rpc_result *out, int *reused)
 {
-	*reused = c->conn != NULL;
+	unsigned opened = c->connections;
 	int rc = ensure_connection(c);
 	if (rc)
 		return rc;
-	*reused = *reused && c->conn;
+	*reused = c->connections == opened; /* no new connection was needed */
 	struct call_state st = { .c = c, .out = out };
 	struct evhttp_request *req = evhttp_request_new(on_done, &st);
 	if (!req)
@@ -326,6 +345,12 @@ static int call_once(struct rpc_client *c, const char *method, const char *path,
 		return -EPROTO;
 	}
 	free(full);
+	/* evhttp writes headers and body as separate TLS records; without
+	 * TCP_NODELAY the second waits for the peer's delayed ACK. */
+	int fd = bufferevent_getfd(evhttp_connection_get_bufferevent(c->conn));
+	int one = 1;
+	if (fd >= 0)
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	while (!st.done)
 		if (event_base_dispatch(c->base) < 0)
 			break;

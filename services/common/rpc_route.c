@@ -47,7 +47,20 @@ char *rpc_percent_decode(const char *src, size_t len, int forbid_slash)
 		out[o++] = c;
 	}
 	out[o] = '\0';
+	/* Handlers put parameters into JSON replies and log lines; jansson
+	 * refuses strings that are not UTF-8, so refuse them here, once. */
+	if (!rpc_utf8_valid(out, o)) {
+		free(out);
+		return NULL;
+	}
 	return out;
+}
+
+int rpc_utf8_valid(const char *s, size_t len)
+{
+	json_t *j = json_stringn(s, len);
+	json_decref(j);
+	return j != NULL;
 }
 
 void rpc_request_clear_params(struct rpc_request *req)

@@ -29,7 +29,11 @@ const struct rpc_route *rpc_routes_find(const struct rpc_route *routes,
 void rpc_request_clear_params(struct rpc_request *req);
 
 /* Percent-decode src (len bytes) into a new string; NULL if an escape is
- * malformed or decodes to NUL (or to '/' when forbid_slash). */
+ * malformed, decodes to NUL (or to '/' when forbid_slash), or the result is
+ * not UTF-8. */
 char *rpc_percent_decode(const char *src, size_t len, int forbid_slash);
+
+/* Whether len bytes at s are valid UTF-8 (no NUL). */
+int rpc_utf8_valid(const char *s, size_t len);
 
 #endif

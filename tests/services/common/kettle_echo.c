@@ -71,7 +71,7 @@ static void hello(void *ctx, const struct rpc_request *req, struct rpc_response 
 	rpc_reply_json(resp, 200, json_pack("{s:s}", "hello", "world"));
 }
 
-static const char *const management_only[] = { "management", NULL };
+static const char *const storage_only[] = { "storage", NULL };
 
 static const struct rpc_route routes[] = {
 	{ "POST", "/echo", echo, NULL, RPC_ROUTE_INTERNAL | RPC_ROUTE_PUBLIC },
@@ -79,7 +79,7 @@ static const struct rpc_route routes[] = {
 	{ "GET", "/items/{id}/parts/{part}", item, NULL, 0 },
 	{ "GET", "/slow", slow, NULL, 0 },
 	{ "PUT", "/raw/", raw, NULL, RPC_ROUTE_PREFIX | RPC_ROUTE_RAW },
-	{ "POST", "/management-only", echo, management_only, 0 },
+	{ "POST", "/storage-only", echo, storage_only, 0 },
 	{ "GET", "/hello", hello, NULL, RPC_ROUTE_PUBLIC },
 };
 
