@@ -14,7 +14,6 @@
 #include <sys/stat.h>
 
 #include "harness.h"
-#include "nodelay.h"
 #include "keyring.h"
 #include "latency.h"
 #include "store.h"
@@ -53,7 +52,6 @@ static void *svc_loop(void *arg)
 	struct rpc_client *c = harness_client(j->h, j->url, j->with_cert);
 	double start = now_us(), end = start + j->secs * 1e6;
 	char key[48];
-	unsigned seen = 0;
 	long i = 0;
 
 	if (!c) {
@@ -72,10 +70,6 @@ static void *svc_loop(void *arg)
 		t0 = now_us();
 		rc = rpc_client_call(c, "POST", j->path, j->body, NULL, &res);
 		samples_add(&j->row.lat, now_us() - t0);
-		if (rpc_client_connections(c) != seen) {
-			seen = rpc_client_connections(c);
-			sockets_set_nodelay();
-		}
 		if (rc == 0 && res.status == 200)
 			j->row.ops++;
 		else

@@ -28,8 +28,6 @@
 #include "jail.h"
 #include "kv_remote.h"
 #include "log.h"
-#include "nodelay.h"
-#include "sanitizer_jail.h"
 #include "rpc.h"
 #include "rpc_client.h"
 
@@ -85,8 +83,7 @@ static int serve(const struct kettle_config *cfg, struct authn *a,
 		 const char *admin_pw, size_t admin_len)
 {
 	static const int extra[] = { SCMP_SYS(nanosleep),
-				     SCMP_SYS(clock_nanosleep),
-				     JAIL_SANITIZER_EXTRA };
+				     SCMP_SYS(clock_nanosleep) };
 	struct jail_spec spec = {
 		.name = "authentication",
 		.syscalls = extra,
@@ -101,8 +98,6 @@ static int serve(const struct kettle_config *cfg, struct authn *a,
 	rc = rpc_server_add_routes(srv, authn_routes, authn_routes_count);
 	if (rc == 0)
 		rc = rpc_server_listen(srv);
-	if (rc == 0)
-		listeners_set_nodelay();
 	if (rc == 0 && (rc = jail_enter(&spec)) < 0)
 		log_error("cannot enter the jail: %s", strerror(-rc));
 	if (rc == 0 && admin_pw) {

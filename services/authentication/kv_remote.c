@@ -5,11 +5,6 @@
 #include <string.h>
 
 #include "b64.h"
-#include "nodelay.h"
-
-/* Connections the client had opened when TCP_NODELAY was last applied;
- * one client per process (the event-loop thread). */
-static unsigned connections_seen;
 
 /* Calls path with body (stolen) and maps the HTTP answer to errno. */
 static int remote_call(struct rpc_client *c, const char *path, json_t *body,
@@ -24,10 +19,6 @@ static int remote_call(struct rpc_client *c, const char *path, json_t *body,
 	json_decref(body);
 	if (rc < 0)
 		return rc;
-	if (rpc_client_connections(c) != connections_seen) {
-		connections_seen = rpc_client_connections(c);
-		sockets_set_nodelay();
-	}
 	switch (res->status) {
 	case 200:
 		return json_is_object(res->json) ? 0 : -EPROTO;

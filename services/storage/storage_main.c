@@ -29,8 +29,6 @@
 #include "jail.h"
 #include "keyring.h"
 #include "log.h"
-#include "nodelay.h"
-#include "sanitizer_jail.h"
 #include "rpc.h"
 #include "storage_api.h"
 #include "store.h"
@@ -123,7 +121,6 @@ static int make_dir(const char *path)
 static const int storage_syscalls[] = {
 	SCMP_SYS(pwritev), SCMP_SYS(preadv), SCMP_SYS(fcntl),
 	SCMP_SYS(sched_yield),
-	JAIL_SANITIZER_EXTRA
 };
 
 static int serve(const struct kettle_config *cfg, struct storage_service *svc)
@@ -142,8 +139,6 @@ static int serve(const struct kettle_config *cfg, struct storage_service *svc)
 	rc = rpc_server_add_routes(srv, storage_routes, storage_routes_count);
 	if (rc == 0)
 		rc = rpc_server_listen(srv);
-	if (rc == 0)
-		listeners_set_nodelay();
 	if (rc == 0) {
 		rc = jail_enter(&spec);
 		if (rc < 0)

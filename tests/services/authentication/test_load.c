@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "harness.h"
-#include "nodelay.h"
 #include "latency.h"
 #include "tap.h"
 
@@ -33,7 +32,6 @@ static void *work(void *arg)
 	json_t *body = w->login ? json_pack("{s:s, s:s}", "id", "loaduser",
 					    "password", "load-password")
 				: json_pack("{s:s}", "key", "load/key");
-	unsigned seen = 0;
 
 	if (!c) {
 		w->errors++;
@@ -48,10 +46,6 @@ static void *work(void *arg)
 					 body, NULL, &res);
 		double dt = now_us() - t0;
 
-		if (rpc_client_connections(c) != seen) {
-			seen = rpc_client_connections(c);
-			sockets_set_nodelay();
-		}
 		if (rc == 0 && res.status == 200) {
 			w->ok++;
 			samples_add(&w->lat, dt);

@@ -13,7 +13,6 @@
 
 #include "b64.h"
 #include "harness.h"
-#include "nodelay.h"
 #include "tap.h"
 
 #define MAX_WRITES 200000
@@ -46,8 +45,6 @@ static void writer(const struct harness *h, int fd)
 		rpc_result_clear(&res);
 		if (rc != 200)
 			break;
-		if (i == 0)
-			sockets_set_nodelay();
 		if (write(fd, &i, sizeof(i)) != sizeof(i))
 			break;
 	}
