@@ -1,0 +1,145 @@
+#include "user.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+static void user_key(char *out, size_t cap, const char *id)
+{
+	snprintf(out, cap, "%s%s", USER_KEY_PREFIX, id);
+}
+
+static int copy_str(json_t *obj, const char *name, char *out, size_t cap)
+{
+	json_t *v = json_object_get(obj, name);
+	size_t len;
+
+	if (!json_is_string(v))
+		return -EBADMSG;
+	len = json_string_length(v);
+	if (len >= cap || memchr(json_string_value(v), 0, len))
+		return -EBADMSG;
+	memcpy(out, json_string_value(v), len + 1);
+	return 0;
+}
+
+int user_decode(const char *text, size_t len, struct authn_user *u)
+{
+	char role[32];
+	json_t *root, *gen;
+	int rc = -EBADMSG;
+
+	memset(u, 0, sizeof(*u));
+	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
+	if (!json_is_object(root))
+		goto out;
+	gen = json_object_get(root, "generation");
+	if (copy_str(root, "id", u->id, sizeof(u->id)) ||
+	    copy_str(root, "role", role, sizeof(role)) ||
+	    copy_str(root, "attribute", u->attribute, sizeof(u->attribute)) ||
+	    copy_str(root, "hash", u->hash, sizeof(u->hash)) ||
+	    copy_str(root, "epoch", u->epoch, sizeof(u->epoch)) ||
+	    !json_is_integer(gen))
+		goto out;
+	u->generation = (long)json_integer_value(gen);
+	u->role = authn_role_parse(role);
+	if (u->role != ROLE_NONE && authn_id_valid(u->id, strlen(u->id)))
+		rc = 0;
+out:
+	json_decref(root);
+	return rc;
+}
+
+static char *user_encode(const struct authn_user *u)
+{
+	json_t *root = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s}", "id", u->id,
+				 "role", authn_role_name(u->role), "attribute",
+				 u->attribute, "hash", u->hash, "generation",
+				 (json_int_t)u->generation, "epoch", u->epoch);
+	char *text;
+
+	if (!root)
+		return NULL;
+	text = json_dumps(root, JSON_COMPACT);
+	json_decref(root);
+	return text;
+}
+
+int user_load(const struct authn_kv *kv, const char *id, struct authn_user *u)
+{
+	char key[sizeof(USER_KEY_PREFIX) + AUTHN_ID_MAX];
+	uint64_t version = 0;
+	char *val = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (!authn_id_valid(id, strlen(id)))
+		return -EINVAL;
+	user_key(key, sizeof(key), id);
+	rc = kv->get(kv->ctx, key, &val, &len, &version);
+	if (rc < 0)
+		return rc;
+	rc = user_decode(val, len, u);
+	OPENSSL_cleanse(val, len);
+	free(val);
+	/* A record stored under another id's key is corruption, not a user. */
+	if (rc == 0 && strcmp(u->id, id))
+		rc = -EBADMSG;
+	u->version = version;
+	return rc;
+}
+
+static int user_write(const struct authn_kv *kv, struct authn_user *u,
+		      uint64_t expected)
+{
+	char key[sizeof(USER_KEY_PREFIX) + AUTHN_ID_MAX];
+	char *text = user_encode(u);
+	uint64_t version = 0;
+	int rc;
+
+	if (!text)
+		return -ENOMEM;
+	user_key(key, sizeof(key), u->id);
+	rc = kv->cas(kv->ctx, key, text, strlen(text), expected, &version);
+	free(text);
+	if (rc == 0)
+		u->version = version;
+	return rc;
+}
+
+int user_insert(const struct authn_kv *kv, struct authn_user *u)
+{
+	return user_write(kv, u, 0);
+}
+
+int user_update(const struct authn_kv *kv, struct authn_user *u)
+{
+	return user_write(kv, u, u->version);
+}
+
+int user_remove(const struct authn_kv *kv, const struct authn_user *u)
+{
+	char key[sizeof(USER_KEY_PREFIX) + AUTHN_ID_MAX];
+
+	user_key(key, sizeof(key), u->id);
+	return kv->del(kv->ctx, key, u->version);
+}
+
+int user_new_epoch(char epoch[TOKEN_EPOCH_LEN + 1])
+{
+	static const char digits[] = "0123456789abcdef";
+	uint8_t rnd[TOKEN_EPOCH_LEN / 2];
+
+	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
+		return -EIO;
+	for (size_t i = 0; i < sizeof(rnd); i++) {
+		epoch[2 * i] = digits[rnd[i] >> 4];
+		epoch[2 * i + 1] = digits[rnd[i] & 15];
+	}
+	epoch[TOKEN_EPOCH_LEN] = 0;
+	return 0;
+}

@@ -1,0 +1,28 @@
+/* Field checks for JSON request bodies, shared by the services built on
+ * libkettle_store: each returns false and writes one sentence into err
+ * (which the handler sends as a 400). */
+#ifndef KETTLE_STORAGE_JSON_CHECK_H
+#define KETTLE_STORAGE_JSON_CHECK_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define JSON_CHECK_ERR_MAX 160
+
+/* body must be an object whose keys are all in allowed (NULL-terminated). */
+bool json_check_fields(const json_t *body, const char *const *allowed,
+		       char err[JSON_CHECK_ERR_MAX]);
+
+/* A string field: required or optional (absent: *out NULL, *len 0). A
+ * string holding NUL is refused. */
+bool json_check_string(const json_t *body, const char *name, bool required,
+		       const char **out, size_t *len,
+		       char err[JSON_CHECK_ERR_MAX]);
+
+/* A non-negative integer field, at most max. */
+bool json_check_uint(const json_t *body, const char *name, bool required,
+		     unsigned long long max, unsigned long long *out,
+		     char err[JSON_CHECK_ERR_MAX]);
+
+#endif

@@ -1,0 +1,237 @@
+/* kettle-storage --config FILE
+ *
+ * Opens the keyring and the LMDB store under the configuration's data_dir,
+ * binds its internal mutual-TLS listener, enters the jail and serves
+ * storage_api.h until SIGTERM. Service-specific configuration keys:
+ *
+ *   "keys": {"k1": "storage-k1.key", ...}   every readable key id -> file
+ *   "current_key": "k1"                     the id new writes use
+ * or, for a single key (as kettle-platform init writes it),
+ *   "storage_key_file": "keys/storage.key", "storage_key_id": "k1"
+ *   ("key_file"/"key_id" are accepted too; the id defaults to "k1")
+ *   "map_size_mb": 1024                     optional LMDB map size
+ *   "rewrap_on_start": true                 re-seal records under older
+ *                                           keys with current_key first
+ * Without an explicit limits.max_body the limit is STORAGE_MAX_BODY, so a
+ * value of STORE_VALUE_MAX bytes fits once base64-encoded.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <seccomp.h>
+
+#include "config.h"
+#include "jail.h"
+#include "keyring.h"
+#include "log.h"
+#include "rpc.h"
+#include "storage_api.h"
+#include "store.h"
+
+static char *resolve(const struct kettle_config *cfg, const char *path)
+{
+	char *out;
+
+	if (path[0] == '/')
+		return strdup(path);
+	if (asprintf(&out, "%s/%s", cfg->dir, path) < 0)
+		return NULL;
+	return out;
+}
+
+static int load_one_key(struct keyring *kr, const struct kettle_config *cfg,
+			const char *id, const char *file)
+{
+	char *path = resolve(cfg, file);
+	int rc;
+
+	if (!path)
+		return -ENOMEM;
+	rc = keyring_load_file(kr, id, path);
+	if (rc < 0)
+		fprintf(stderr,
+			"kettle-storage: cannot load key \"%s\" from %s: %s\n",
+			id, path,
+			rc == -EPERM ? "the file must not be readable by others"
+			: rc == -EINVAL ? "it must hold 32 bytes or 64 hex digits"
+					: strerror(-rc));
+	free(path);
+	return rc;
+}
+
+static int load_keys(struct keyring *kr, const struct kettle_config *cfg)
+{
+	json_t *keys = json_object_get(cfg->root, "keys");
+	const char *current = config_string(cfg, "current_key");
+	const char *id, *file;
+	json_t *v;
+	int rc;
+
+	if (json_is_object(keys)) {
+		json_object_foreach(keys, id, v) {
+			if (!json_is_string(v)) {
+				fprintf(stderr, "kettle-storage: keys.%s must "
+						"be a file name\n", id);
+				return -EINVAL;
+			}
+			rc = load_one_key(kr, cfg, id, json_string_value(v));
+			if (rc < 0)
+				return rc;
+		}
+	} else {
+		file = config_string(cfg, "storage_key_file");
+		id = config_string(cfg, "storage_key_id");
+		if (!file) {
+			file = config_string(cfg, "key_file");
+			id = config_string(cfg, "key_id");
+		}
+		if (!file) {
+			fprintf(stderr, "kettle-storage: the configuration "
+					"needs \"keys\" or \"storage_key_file\"\n");
+			return -EINVAL;
+		}
+		current = id ? id : "k1";
+		rc = load_one_key(kr, cfg, current, file);
+		if (rc < 0)
+			return rc;
+	}
+	if (current && keyring_set_current(kr, current) < 0) {
+		fprintf(stderr, "kettle-storage: current_key \"%s\" is not "
+				"among the keys\n", current);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int make_dir(const char *path)
+{
+	if (mkdir(path, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+#define STORAGE_MAX_BODY ((size_t)8 << 20)
+
+/* LMDB and the blob store work on files already under data_dir. */
+static const int storage_syscalls[] = {
+	SCMP_SYS(pwritev), SCMP_SYS(preadv), SCMP_SYS(fcntl),
+	SCMP_SYS(sched_yield),
+};
+
+static int serve(const struct kettle_config *cfg, struct storage_service *svc)
+{
+	struct jail_spec spec = {
+		.name = "storage",
+		.syscalls = storage_syscalls,
+		.n_syscalls = sizeof(storage_syscalls) / sizeof(storage_syscalls[0]),
+		.files = 1,
+	};
+	struct rpc_server *srv = rpc_server_new(cfg, svc);
+	int rc;
+
+	if (!srv)
+		return -EINVAL;
+	rc = rpc_server_add_routes(srv, storage_routes, storage_routes_count);
+	if (rc == 0)
+		rc = rpc_server_listen(srv);
+	if (rc == 0) {
+		rc = jail_enter(&spec);
+		if (rc < 0)
+			log_error("cannot enter the jail: %s", strerror(-rc));
+	}
+	if (rc == 0) {
+		log_info("storage serving on port %d",
+			 rpc_server_port(srv, 0));
+		rc = rpc_server_run(srv);
+	}
+	rpc_server_free(srv);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct kettle_config cfg;
+	struct storage_service svc = { 0 };
+	struct keyring *kr = NULL;
+	char err[256], *db_dir = NULL, *blob_dir = NULL;
+	const char *config = NULL;
+	json_t *map_mb;
+	size_t map_size = 0;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
+		if (c != 'c') {
+			fprintf(stderr, "usage: kettle-storage --config FILE\n");
+			return 2;
+		}
+		config = optarg;
+	}
+	if (!config || optind != argc) {
+		fprintf(stderr, "usage: kettle-storage --config FILE\n");
+		return 2;
+	}
+	if (config_load(config, &cfg, err, sizeof(err)) < 0) {
+		fprintf(stderr, "kettle-storage: %s\n", err);
+		return 1;
+	}
+	log_init("storage");
+	rc = 1;
+	if (!cfg.data_dir) {
+		fprintf(stderr, "kettle-storage: %s needs \"data_dir\"\n", config);
+		goto out_cfg;
+	}
+	if (!json_object_get(json_object_get(cfg.root, "limits"), "max_body"))
+		cfg.max_body = STORAGE_MAX_BODY;
+	map_mb = json_object_get(cfg.root, "map_size_mb");
+	if (json_is_integer(map_mb) && json_integer_value(map_mb) > 0 &&
+	    json_integer_value(map_mb) < (1 << 20))
+		map_size = (size_t)json_integer_value(map_mb) << 20;
+	if (keyring_new(&kr) < 0 || load_keys(kr, &cfg) < 0)
+		goto out_keys;
+	if (asprintf(&db_dir, "%s/db", cfg.data_dir) < 0 ||
+	    asprintf(&blob_dir, "%s/blobs", cfg.data_dir) < 0)
+		goto out_keys;
+	if (make_dir(cfg.data_dir) < 0 || make_dir(blob_dir) < 0) {
+		fprintf(stderr, "kettle-storage: cannot create %s: %s\n",
+			blob_dir, strerror(errno));
+		goto out_keys;
+	}
+	c = store_open(&svc.store, db_dir, map_size, kr);
+	if (c < 0) {
+		fprintf(stderr, "kettle-storage: cannot open the database in "
+				"%s: %s\n", db_dir, strerror(-c));
+		goto out_keys;
+	}
+	if (json_is_true(json_object_get(cfg.root, "rewrap_on_start"))) {
+		size_t n = 0;
+		c = store_rewrap(svc.store, &n);
+		if (c < 0) {
+			fprintf(stderr, "kettle-storage: re-sealing under key "
+					"\"%s\" failed: %s\n",
+				keyring_current_id(kr), strerror(-c));
+			goto out_store;
+		}
+		log_info("re-sealed %zu records under key %s", n,
+			 keyring_current_id(kr));
+	}
+	svc.blob_dir = blob_dir;
+	rc = serve(&cfg, &svc) < 0 ? 1 : 0;
+out_store:
+	store_close(svc.store);
+out_keys:
+	free(db_dir);
+	free(blob_dir);
+	keyring_free(kr);
+out_cfg:
+	config_free(&cfg);
+	return rc;
+}
