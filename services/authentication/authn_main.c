@@ -79,6 +79,28 @@ static int bootstrap(struct authn *a, const char *id, const char *pw,
 	return rc;
 }
 
+struct first_start {
+	const struct kettle_config *cfg;
+	struct authn *a;
+	const char *admin_pw;
+	size_t admin_len;
+};
+
+/* Creates the first admin once the jail is on (it talks to storage). */
+static int create_admin(void *ctx)
+{
+	const struct first_start *f = ctx;
+	if (!f->admin_pw)
+		return 0;
+	const char *id = config_string(f->cfg, "admin_user");
+	int rc = bootstrap(f->a, id ? id : "admin", f->admin_pw, f->admin_len);
+	if (rc < 0)
+		log_error("cannot create the first admin: %s",
+			  rc == -EINVAL ? "admin_user must be a valid id and the password 8 to 256 bytes"
+					: strerror(-rc));
+	return rc;
+}
+
 static int serve(const struct kettle_config *cfg, struct authn *a,
 		 const char *admin_pw, size_t admin_len)
 {
@@ -90,34 +112,8 @@ static int serve(const struct kettle_config *cfg, struct authn *a,
 		.n_syscalls = sizeof(extra) / sizeof(extra[0]),
 		.net_client = 1,
 	};
-	struct rpc_server *srv = rpc_server_new(cfg, a);
-	int rc;
-
-	if (!srv)
-		return -EINVAL;
-	rc = rpc_server_add_routes(srv, authn_routes, authn_routes_count);
-	if (rc == 0)
-		rc = rpc_server_listen(srv);
-	if (rc == 0 && (rc = jail_enter(&spec)) < 0)
-		log_error("cannot enter the jail: %s", strerror(-rc));
-	if (rc == 0 && admin_pw) {
-		const char *id = config_string(cfg, "admin_user");
-		rc = bootstrap(a, id ? id : "admin", admin_pw, admin_len);
-		if (rc < 0)
-			log_error("cannot create the first admin: %s",
-				  rc == -EINVAL ? "admin_user must be a valid "
-						  "id and the password 8 to "
-						  "256 bytes"
-						: strerror(-rc));
-	}
-	if (rc == 0) {
-		log_info("authentication serving: public port %d, internal "
-			 "port %d",
-			 rpc_server_port(srv, 1), rpc_server_port(srv, 0));
-		rc = rpc_server_run(srv);
-	}
-	rpc_server_free(srv);
-	return rc;
+	struct first_start f = { cfg, a, admin_pw, admin_len };
+	return rpc_serve(cfg, a, authn_routes, authn_routes_count, &spec, create_admin, &f);
 }
 
 static int run(const struct kettle_config *cfg)

@@ -134,4 +134,13 @@ int rpc_server_run(struct rpc_server *srv);
 void rpc_server_stop(struct rpc_server *srv);
 void rpc_server_free(struct rpc_server *srv);
 
+struct jail_spec;
+/* A service's whole serving life: new server with ctx, routes, listeners
+ * (from cfg), jail_enter(jail), then ready(ready_arg) if not NULL (first-start
+ * work that needs the jail on, e.g. creating the first admin), then
+ * rpc_server_run() until SIGTERM. 0 after a graceful stop, or -errno
+ * (logged). */
+int rpc_serve(const struct kettle_config *cfg, void *ctx, const struct rpc_route *routes, size_t n_routes,
+	      const struct jail_spec *jail, int (*ready)(void *arg), void *ready_arg);
+
 #endif

@@ -131,26 +131,7 @@ static int serve(const struct kettle_config *cfg, struct storage_service *svc)
 		.n_syscalls = sizeof(storage_syscalls) / sizeof(storage_syscalls[0]),
 		.files = 1,
 	};
-	struct rpc_server *srv = rpc_server_new(cfg, svc);
-	int rc;
-
-	if (!srv)
-		return -EINVAL;
-	rc = rpc_server_add_routes(srv, storage_routes, storage_routes_count);
-	if (rc == 0)
-		rc = rpc_server_listen(srv);
-	if (rc == 0) {
-		rc = jail_enter(&spec);
-		if (rc < 0)
-			log_error("cannot enter the jail: %s", strerror(-rc));
-	}
-	if (rc == 0) {
-		log_info("storage serving on port %d",
-			 rpc_server_port(srv, 0));
-		rc = rpc_server_run(srv);
-	}
-	rpc_server_free(srv);
-	return rc;
+	return rpc_serve(cfg, svc, storage_routes, storage_routes_count, &spec, NULL, NULL);
 }
 
 int main(int argc, char **argv)
