@@ -1,5 +1,6 @@
 /* The evidence JSON mixes base64url (hcl_report, vcek) and hex (quote). */
 #include "azure.h"
+#include "hex.h"
 
 #include <errno.h>
 #include <string.h>
@@ -46,17 +47,6 @@ int azure_b64url_decode(const char *in, uint8_t *out, size_t cap, size_t *len)
 	return 0;
 }
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int azure_hex_decode(const char *in, uint8_t *out, size_t cap, size_t *len)
 {
 	size_t n = strlen(in);
@@ -64,12 +54,8 @@ int azure_hex_decode(const char *in, uint8_t *out, size_t cap, size_t *len)
 		return -EINVAL;
 	if (n / 2 > cap)
 		return -EFBIG;
-	for (size_t i = 0; i < n / 2; i++) {
-		int hi = hex_value(in[2 * i]), lo = hex_value(in[2 * i + 1]);
-		if (hi < 0 || lo < 0)
-			return -EINVAL;
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
+	if (hex_decode(in, out, n / 2))
+		return -EINVAL;
 	*len = n / 2;
 	return 0;
 }
