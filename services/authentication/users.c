@@ -33,6 +33,17 @@
 	AUTHN_RESULT(AUTHN_CONFLICT,                                          \
 		     "the user changed while this request ran; retry")
 
+/* Stores a user read earlier and changed since, then wipes its hash from
+ * memory. A concurrent change or deletion in between is a conflict. */
+static struct authn_result save_changed(struct authn *a, struct authn_user *u)
+{
+	int rc = user_update(&a->kv, u);
+	OPENSSL_cleanse(u->hash, sizeof(u->hash));
+	if (rc == -ECANCELED || rc == -ENOENT)
+		return RACED;
+	return rc < 0 ? authn_storage_error(rc) : AUTHN_OK_RESULT;
+}
+
 static bool role_attr_ok(enum authn_role role, const char *attr, size_t len)
 {
 	if (!authn_attribute_valid(attr, len))
@@ -163,7 +174,6 @@ struct authn_result authn_user_update(struct authn *a,
 	struct authn_result r;
 	struct authn_user u;
 	enum authn_role role;
-	int rc;
 
 	r = load_managed(a, who, id, id_len, &u);
 	if (r.status != AUTHN_OK)
@@ -199,11 +209,7 @@ struct authn_result authn_user_update(struct authn *a,
 					    "could not hash the password");
 		u.generation++;
 	}
-	rc = user_update(&a->kv, &u);
-	OPENSSL_cleanse(u.hash, sizeof(u.hash));
-	if (rc == -ECANCELED || rc == -ENOENT)
-		return RACED;
-	return rc < 0 ? authn_storage_error(rc) : AUTHN_OK_RESULT;
+	return save_changed(a, &u);
 }
 
 struct authn_result authn_user_delete(struct authn *a,
@@ -235,7 +241,6 @@ struct authn_result authn_user_reset_password(struct authn *a,
 {
 	struct authn_result r;
 	struct authn_user u;
-	int rc;
 
 	r = load_managed(a, who, id, id_len, &u);
 	if (r.status != AUTHN_OK)
@@ -245,13 +250,10 @@ struct authn_result authn_user_reset_password(struct authn *a,
 		return AUTHN_RESULT(AUTHN_INTERNAL,
 				    "could not make a new password");
 	u.generation++;
-	rc = user_update(&a->kv, &u);
-	OPENSSL_cleanse(u.hash, sizeof(u.hash));
-	if (rc < 0)
+	r = save_changed(a, &u);
+	if (r.status != AUTHN_OK)
 		OPENSSL_cleanse(password, 25);
-	if (rc == -ECANCELED || rc == -ENOENT)
-		return RACED;
-	return rc < 0 ? authn_storage_error(rc) : AUTHN_OK_RESULT;
+	return r;
 }
 
 struct authn_result authn_change_password(struct authn *a,
@@ -294,9 +296,5 @@ struct authn_result authn_change_password(struct authn *a,
 		return AUTHN_RESULT(AUTHN_INTERNAL,
 				    "could not hash the password");
 	u.generation++;
-	rc = user_update(&a->kv, &u);
-	OPENSSL_cleanse(u.hash, sizeof(u.hash));
-	if (rc == -ECANCELED || rc == -ENOENT)
-		return RACED;
-	return rc < 0 ? authn_storage_error(rc) : AUTHN_OK_RESULT;
+	return save_changed(a, &u);
 }
