@@ -86,19 +86,28 @@ pid_t process_spawn(const char *binary, const char *config, const char *log)
 	return pid < 0 ? -e : pid;
 }
 
-/* Whether /proc/pid/cmdline holds arg (guards against a reused pid). */
-static int cmdline_has(pid_t pid, const char *arg)
+/* Reads /proc/pid/NAME into buf (NUL-terminated); its length, or 0 when
+ * the process is gone or the file is empty. */
+static ssize_t read_proc(pid_t pid, const char *name, char *buf, size_t size)
 {
-	char path[64], buf[8192];
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	ssize_t n = read(fd, buf, size - 1);
 	close(fd);
 	if (n <= 0)
 		return 0;
 	buf[n] = '\0';
+	return n;
+}
+
+/* Whether /proc/pid/cmdline holds arg (guards against a reused pid). */
+static int cmdline_has(pid_t pid, const char *arg)
+{
+	char buf[8192];
+	ssize_t n = read_proc(pid, "cmdline", buf, sizeof(buf));
 	for (char *p = buf; p < buf + n; p += strlen(p) + 1)
 		if (strcmp(p, arg) == 0)
 			return 1;
@@ -108,16 +117,9 @@ static int cmdline_has(pid_t pid, const char *arg)
 /* A zombie has exited; only its parent's wait is missing. */
 static int alive(pid_t pid)
 {
-	char path[64], buf[512];
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	char buf[512];
+	if (read_proc(pid, "stat", buf, sizeof(buf)) == 0)
 		return 0;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
 	char *end = strrchr(buf, ')');
 	return end && end[1] == ' ' && end[2] != 'Z' && end[2] != 'X';
 }
