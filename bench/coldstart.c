@@ -18,8 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "evidence.h"
-#include "vmm.h"
+#include "attest/evidence/evidence.h"
+#include "vmm/vmm.h"
 
 extern char **environ;
 

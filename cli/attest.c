@@ -1,5 +1,5 @@
 /* `kettle attest ...`: dispatch to the attestation commands. */
-#include "cli.h"
+#include "cli/cli.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -2,9 +2,9 @@
  * evidence from an Azure SEV-SNP confidential VM's vTPM. Prints the SNP
  * report, the runtime claims, the PCRs and the quote's nonce as JSON when
  * every check holds; otherwise one line naming the failed check. */
-#include "azure.h"
-#include "cli.h"
-#include "snp_json.h"
+#include "cli/azure/azure.h"
+#include "cli/cli.h"
+#include "attest/snp/snp_json.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* kettle: the user CLI. Groups so far: attest. */
-#include "cli.h"
+#include "cli/cli.h"
 
 #include <stdio.h>
 #include <string.h>

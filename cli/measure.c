@@ -5,8 +5,8 @@
  * (vmm/options.c), so the two can never disagree. */
 #include <errno.h>
 
-#include "cli.h"
-#include "options.h"
+#include "cli/cli.h"
+#include "vmm/options.h"
 
 static const char usage[] =
 	"usage: kettle attest measure [--mem 64M] [--env K=V]... [--clear-env] [--xcr0 HEX] -- PROGRAM [ARGS...]\n";

@@ -1,9 +1,9 @@
 /* `kettle attest snp-verify REPORT.bin --vcek VCEK --ask ASK --ark ARK`:
  * all report fields as JSON on stdout when every check holds; otherwise one
  * line on stderr naming the failed check. */
-#include "cli.h"
-#include "snp_json.h"
-#include "snp_verify.h"
+#include "cli/cli.h"
+#include "attest/snp/snp_json.h"
+#include "attest/snp/snp_verify.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -2,9 +2,9 @@
  * [--ca ARK.pem]`: a kettle-vmm evidence bundle through attest/evidence.
  * The claims as JSON on stdout when every check holds; otherwise one line
  * naming the first failed check. */
-#include "cli.h"
-#include "evidence.h"
-#include "snp_verify.h"
+#include "cli/cli.h"
+#include "attest/evidence/evidence.h"
+#include "attest/snp/snp_verify.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-#include "elf_load.h"
+#include "vmm/elf_load.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "layout.h"
+#include "vmm/layout.h"
 
 #define PIE_BASE 0x400000ull
 #define MAX_PHNUM 128

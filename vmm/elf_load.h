@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "gmem.h"
+#include "vmm/gmem.h"
 
 struct elf_image {
 	uint64_t entry;

@@ -1,6 +1,6 @@
-#include "encode.h"
+#include "vmm/encode.h"
 
-#include "hex.h"
+#include "attest/tpm/hex.h"
 
 #include <openssl/evp.h>
 #include <stdlib.h>

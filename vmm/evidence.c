@@ -11,12 +11,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "encode.h"
-#include "launch.h"
-#include "layout.h"
-#include "psp_client.h"
-#include "task.h"
-#include "vtpm.h"
+#include "vmm/encode.h"
+#include "vmm/launch.h"
+#include "vmm/layout.h"
+#include "attest/psp/psp_client.h"
+#include "vmm/task.h"
+#include "attest/tpm/vtpm.h"
 
 #define PCR_BOOT 0
 #define PCR_CONFIG 1

@@ -1,11 +1,11 @@
-#include "gmem.h"
+#include "vmm/gmem.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
-#include "layout.h"
+#include "vmm/layout.h"
 
 int gmem_init(struct gmem *m, uint64_t size)
 {

@@ -11,8 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "layout.h"
-#include "task.h"
+#include "vmm/layout.h"
+#include "vmm/task.h"
 
 int64_t host_now_ns(void)
 {

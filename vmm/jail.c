@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "jail.h"
-#include "log.h"
-#include "vmm_jail.h"
+#include "services/common/jail.h"
+#include "services/common/log.h"
+#include "vmm/vmm_jail.h"
 
 int vmm_enter_jail(void)
 {

@@ -1,4 +1,4 @@
-#include "kvm.h"
+#include "vmm/kvm.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -9,7 +9,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "layout.h"
+#include "vmm/layout.h"
 
 #define XCR0_X87 0x1ull
 #define XCR0_SSE 0x2ull

@@ -5,8 +5,8 @@
 #include <linux/kvm.h>
 #include <stddef.h>
 
-#include "gmem.h"
-#include "x86.h"
+#include "vmm/gmem.h"
+#include "vmm/x86.h"
 
 struct kvm_vm {
 	int kvm, vm, vcpu;

@@ -1,10 +1,10 @@
-#include "launch.h"
+#include "vmm/launch.h"
 
 #include <errno.h>
 #include <string.h>
 
-#include "layout.h"
-#include "measure.h"
+#include "vmm/layout.h"
+#include "attest/tpm/measure.h"
 
 /* Field offsets of Kettle's VMSA page: little-endian u64 each, the rest of
  * the page zero. Real SEV-ES VMSAs have a richer layout; this one carries

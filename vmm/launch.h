@@ -7,8 +7,8 @@
 
 #include <stdint.h>
 
-#include "gmem.h"
-#include "x86.h"
+#include "vmm/gmem.h"
+#include "vmm/x86.h"
 
 #define VMM_MEASUREMENT_SIZE 48
 

@@ -10,9 +10,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "layout.h"
-#include "stack.h"
-#include "task.h"
+#include "vmm/layout.h"
+#include "vmm/stack.h"
+#include "vmm/task.h"
 
 /* Reads a whole regular file of at most max bytes. */
 static int read_file(const char *path, uint64_t max, uint8_t **data, size_t *len)

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "options.h"
-#include "vmm.h"
-#include "vmm_jail.h"
+#include "vmm/options.h"
+#include "vmm/vmm.h"
+#include "vmm/vmm_jail.h"
 
 #define EXIT_USAGE 2
 

@@ -1,4 +1,4 @@
-#include "options.h"
+#include "vmm/options.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "hex.h"
-#include "layout.h"
+#include "attest/tpm/hex.h"
+#include "vmm/layout.h"
 
 extern char **environ;
 

@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#include "vmm.h"
+#include "vmm/vmm.h"
 
 #define VMM_MAX_ENV 1024
 

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "task.h"
+#include "vmm/task.h"
 
 static int name_ok(const char *name)
 {

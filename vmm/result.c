@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "encode.h"
-#include "vmm.h"
+#include "vmm/encode.h"
+#include "vmm/vmm.h"
 
 static const char *const status_names[] = {
 	[VMM_OK] = "ok",

@@ -7,8 +7,8 @@
 #include <sys/ioctl.h>
 #include <sys/time.h>
 
-#include "layout.h"
-#include "task.h"
+#include "vmm/layout.h"
+#include "vmm/task.h"
 
 /* User-changeable RFLAGS bits (CF PF AF ZF SF TF DF OF AC ID) plus IF and
  * the reserved 1: nothing the guest saved in r11 can raise its privilege. */

@@ -1,10 +1,10 @@
-#include "stack.h"
+#include "vmm/stack.h"
 
 #include <elf.h>
 #include <errno.h>
 #include <string.h>
 
-#include "layout.h"
+#include "vmm/layout.h"
 
 /* Identity a static binary sees; the syscall layer reports the same ids. */
 #define GUEST_UID 1000

@@ -5,8 +5,8 @@
 
 #include <stdint.h>
 
-#include "elf_load.h"
-#include "gmem.h"
+#include "vmm/elf_load.h"
+#include "vmm/gmem.h"
 
 /* Most bytes of argument and environment strings and pointers accepted. */
 #define STACK_ARGS_MAX (256u << 10)

@@ -6,11 +6,11 @@
 
 #include <openssl/evp.h>
 
-#include "../guest/sys/sys.h"
-#include "elf_load.h"
-#include "gmem.h"
-#include "kvm.h"
-#include "vmm.h"
+#include "guest/sys/sys.h"
+#include "vmm/elf_load.h"
+#include "vmm/gmem.h"
+#include "vmm/kvm.h"
+#include "vmm/vmm.h"
 
 struct vmm_task {
 	const struct vmm_options *o;

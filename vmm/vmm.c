@@ -1,6 +1,6 @@
 /* One task from start to end: load the guest image, create the VM, run it,
  * collect outputs, and decide the final status. */
-#include "vmm.h"
+#include "vmm/vmm.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -10,8 +10,8 @@
 
 #include <cpuid.h>
 
-#include "launch.h"
-#include "task.h"
+#include "vmm/launch.h"
+#include "vmm/task.h"
 
 void task_fail(struct vmm_task *t, enum vmm_status status, const char *fmt, ...)
 {

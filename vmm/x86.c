@@ -1,10 +1,10 @@
-#include "x86.h"
+#include "vmm/x86.h"
 
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
 
-#include "layout.h"
+#include "vmm/layout.h"
 
 #define PTE_P 0x1ull
 #define PTE_RW 0x2ull

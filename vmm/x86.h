@@ -6,7 +6,7 @@
 
 #include <stdint.h>
 
-#include "gmem.h"
+#include "vmm/gmem.h"
 
 /* The vCPU state a guest starts in. Everything here is fixed by the loader
  * and the program, so it can be measured and recomputed offline. */

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "evidence.h"
+#include "attest/evidence/evidence.h"
 
 static int cmp(const void *a, const void *b)
 {

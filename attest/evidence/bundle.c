@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "evidence_int.h"
-#include "hex.h"
+#include "attest/evidence/evidence_int.h"
+#include "attest/tpm/hex.h"
 
 #define BAD(...) evidence_fail(err, errlen, EVIDENCE_E_MALFORMED, __VA_ARGS__)
 

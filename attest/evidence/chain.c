@@ -5,7 +5,7 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 
-#include "evidence_int.h"
+#include "attest/evidence/evidence_int.h"
 
 int chain_split(const char *pem, size_t len, X509 **vcek, X509 **ask, X509 **ark)
 {

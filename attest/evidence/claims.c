@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "evidence_int.h"
-#include "hex.h"
+#include "attest/evidence/evidence_int.h"
+#include "attest/tpm/hex.h"
 
 static json_t *hexj(const void *p, size_t n)
 {

@@ -6,8 +6,8 @@
 
 #include <openssl/evp.h>
 
-#include "evidence_int.h"
-#include "hex.h"
+#include "attest/evidence/evidence_int.h"
+#include "attest/tpm/hex.h"
 
 static int b64_char(char c)
 {

@@ -9,8 +9,8 @@
 
 #include <openssl/evp.h>
 
-#include "evidence_int.h"
-#include "hex.h"
+#include "attest/evidence/evidence_int.h"
+#include "attest/tpm/hex.h"
 
 static const EVP_MD *md_of(const char *alg)
 {

@@ -19,7 +19,7 @@
 #include <jansson.h>
 #include <openssl/x509.h>
 
-#include "snp_report.h"
+#include "attest/snp/snp_report.h"
 
 /* Bounds on what a bundle may hold, so no input decides an allocation. */
 #define EVIDENCE_NONCE_MAX 64

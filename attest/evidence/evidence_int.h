@@ -5,8 +5,8 @@
 
 #include <stdarg.h>
 
-#include "evidence.h"
-#include "snp_report.h"
+#include "attest/evidence/evidence.h"
+#include "attest/snp/snp_report.h"
 
 /* Every binary field decoded and bounded; pointers into the caller's JSON
  * are borrowed, not owned. */

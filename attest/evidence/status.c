@@ -1,6 +1,6 @@
 #include <stdio.h>
 
-#include "evidence_int.h"
+#include "attest/evidence/evidence_int.h"
 
 const char *evidence_strerror(enum evidence_result r)
 {

@@ -8,11 +8,11 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 
-#include "eventlog.h"
-#include "evidence_int.h"
-#include "quote_verify.h"
-#include "snp_verify.h"
-#include "vtpm.h"
+#include "attest/tpm/eventlog.h"
+#include "attest/evidence/evidence_int.h"
+#include "attest/tpm/quote_verify.h"
+#include "attest/snp/snp_verify.h"
+#include "attest/tpm/vtpm.h"
 
 #define FAIL(r, ...) evidence_fail(err, errlen, r, __VA_ARGS__)
 

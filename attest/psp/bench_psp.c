@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "psp_client.h"
+#include "attest/psp/psp_client.h"
 
 int main(int argc, char **argv)
 {

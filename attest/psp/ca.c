@@ -2,8 +2,8 @@
  * VCEK carries AMD's TCB and hwID extensions so the same verifier checks
  * simulated and genuine reports. Only the VCEK key is kept: a real PSP
  * never holds the ARK or ASK keys, and a new TCB means a new `init`. */
-#include "psp.h"
-#include "snp_verify.h"
+#include "attest/psp/psp.h"
+#include "attest/snp/snp_verify.h"
 
 #include <errno.h>
 #include <fcntl.h>

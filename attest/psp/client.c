@@ -1,5 +1,5 @@
-#include "psp_client.h"
-#include "psp_proto.h"
+#include "attest/psp/psp_client.h"
+#include "attest/psp/psp_proto.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -1,7 +1,7 @@
 #include <seccomp.h>
 
-#include "jail.h"
-#include "psp.h"
+#include "services/common/jail.h"
+#include "attest/psp/psp.h"
 
 /* Entered once the socket is bound and the VCEK key is in memory: from here
  * kettle-psp only accepts connections, signs reports and, at SIGTERM,

@@ -1,7 +1,7 @@
 /* kettle-psp: the simulated AMD secure processor.
  *   kettle-psp init DIR [--ec]
  *   kettle-psp serve DIR --socket PATH */
-#include "psp.h"
+#include "attest/psp/psp.h"
 
 #include <errno.h>
 #include <stdio.h>

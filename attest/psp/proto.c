@@ -1,4 +1,4 @@
-#include "psp_proto.h"
+#include "attest/psp/psp_proto.h"
 
 #include <errno.h>
 #include <string.h>

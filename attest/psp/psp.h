@@ -9,8 +9,8 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
-#include "psp_client.h"
-#include "snp_report.h"
+#include "attest/psp/psp_client.h"
+#include "attest/snp/snp_report.h"
 
 /* File names inside DIR. */
 #define PSP_ARK_FILE "ark.pem"

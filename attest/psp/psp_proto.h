@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "psp_client.h"
+#include "attest/psp/psp_client.h"
 
 #define PSP_REQ_MAGIC 0x5153504bu /* "KPSQ" */
 #define PSP_REPLY_MAGIC 0x5253504bu /* "KPSR" */

@@ -1,7 +1,7 @@
 /* One report, filled the way SEV-SNP firmware fills it for a guest with no
  * ID block and no migration agent; README.md lists the values. */
-#include "psp.h"
-#include "snp_verify.h"
+#include "attest/psp/psp.h"
+#include "attest/snp/snp_verify.h"
 
 #include <errno.h>
 #include <string.h>

@@ -1,8 +1,8 @@
 /* `kettle-psp serve`: one request per connection, answered in order. A
  * request is small and signing takes about a millisecond, so one thread is
  * enough; per-connection timeouts keep a stuck client from holding it. */
-#include "psp.h"
-#include "psp_proto.h"
+#include "attest/psp/psp.h"
+#include "attest/psp/psp_proto.h"
 
 #include <errno.h>
 #include <poll.h>

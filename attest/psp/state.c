@@ -1,8 +1,8 @@
 /* Load DIR once at start-up; everything a report needs comes from the VCEK
  * certificate itself (TCB and chip id from its extensions), so the reports
  * and the certificate cannot disagree. */
-#include "psp.h"
-#include "snp_verify.h"
+#include "attest/psp/psp.h"
+#include "attest/snp/snp_verify.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,6 +1,6 @@
 /* Certificates arrive as PEM (AMD's KDS cert_chain, kettle-psp) or DER
  * (KDS's vcek endpoint); accept both so users need not convert. */
-#include "snp_verify.h"
+#include "attest/snp/snp_verify.h"
 
 #include <errno.h>
 #include <fcntl.h>

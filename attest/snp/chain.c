@@ -2,7 +2,7 @@
  * subject's signature (X509_verify handles RSASSA-PSS parameters, which is
  * what AMD's RSA-4096 ARK and ASK use) plus the issuer name matching, so a
  * certificate cannot stand in for one it merely shares a key with. */
-#include "snp_verify.h"
+#include "attest/snp/snp_verify.h"
 
 static int signed_by(X509 *subject, X509 *issuer)
 {

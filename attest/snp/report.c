@@ -1,7 +1,7 @@
 /* Parse and serialise the 1184-byte ATTESTATION_REPORT. Every field is read
  * at its fixed little-endian offset; nothing is cast from the buffer, so a
  * report from any source is safe to parse once its length is checked. */
-#include "snp_report.h"
+#include "attest/snp/snp_report.h"
 
 #include <errno.h>
 #include <string.h>

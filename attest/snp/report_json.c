@@ -1,4 +1,4 @@
-#include "snp_json.h"
+#include "attest/snp/snp_json.h"
 
 #include <inttypes.h>
 #include <stdio.h>

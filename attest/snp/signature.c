@@ -1,6 +1,6 @@
 /* The report carries r and s as 72-byte little-endian integers; OpenSSL
  * wants a DER ECDSA-Sig-Value of big-endian integers. */
-#include "snp_verify.h"
+#include "attest/snp/snp_verify.h"
 
 #include <errno.h>
 #include <string.h>

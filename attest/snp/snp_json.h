@@ -5,7 +5,7 @@
 
 #include <jansson.h>
 
-#include "snp_report.h"
+#include "attest/snp/snp_report.h"
 
 /* New reference, or NULL when out of memory. */
 json_t *snp_report_to_json(const struct snp_report *r);

@@ -10,7 +10,7 @@
 
 #include <openssl/x509.h>
 
-#include "snp_report.h"
+#include "attest/snp/snp_report.h"
 
 /* One value per check so a caller (and a test) knows which one failed. */
 enum snp_status {

@@ -1,4 +1,4 @@
-#include "snp_verify.h"
+#include "attest/snp/snp_verify.h"
 
 const char *snp_status_str(enum snp_status st)
 {

@@ -1,7 +1,7 @@
 /* TCB_VERSION: eight bytes whose meaning depends on the processor
  * generation. Milan and Genoa share one split; Turin moved the fields and
  * added the FMC (first mutable code) level. */
-#include "snp_report.h"
+#include "attest/snp/snp_report.h"
 
 #include <string.h>
 

@@ -1,7 +1,7 @@
 /* The VCEK names the exact TCB it was derived for (blSPL, teeSPL, snpSPL,
  * ucodeSPL, and fmcSPL on Turin) and the chip (hwID). A report is only
  * bound to the chip and TCB if these equal REPORTED_TCB and CHIP_ID. */
-#include "snp_verify.h"
+#include "attest/snp/snp_verify.h"
 
 #include <string.h>
 

@@ -1,4 +1,4 @@
-#include "snp_verify.h"
+#include "attest/snp/snp_verify.h"
 
 #include <openssl/err.h>
 

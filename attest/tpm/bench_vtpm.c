@@ -6,9 +6,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "eventlog.h"
-#include "quote_verify.h"
-#include "vtpm.h"
+#include "attest/tpm/eventlog.h"
+#include "attest/tpm/quote_verify.h"
+#include "attest/tpm/vtpm.h"
 
 static double now_ms(void)
 {

@@ -1,10 +1,10 @@
-#include "eventlog.h"
+#include "attest/tpm/eventlog.h"
 
 #include <errno.h>
 #include <string.h>
 
 
-#include "hex.h"
+#include "attest/tpm/hex.h"
 
 json_t *eventlog_new(void)
 {

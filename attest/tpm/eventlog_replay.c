@@ -1,7 +1,7 @@
 /* Replaying the event log: the verifier's side of eventlog.h. Every field
  * comes from an untrusted bundle, so each is type- and length-checked
  * before use and the first problem is reported with its record number. */
-#include "eventlog.h"
+#include "attest/tpm/eventlog.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -10,7 +10,7 @@
 
 #include <openssl/evp.h>
 
-#include "hex.h"
+#include "attest/tpm/hex.h"
 
 struct replay {
 	char *err;

@@ -1,4 +1,4 @@
-#include "hex.h"
+#include "attest/tpm/hex.h"
 
 #include <errno.h>
 #include <string.h>

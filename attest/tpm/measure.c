@@ -1,4 +1,4 @@
-#include "measure.h"
+#include "attest/tpm/measure.h"
 
 #include <errno.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-#include "quote_verify.h"
+#include "attest/tpm/quote_verify.h"
 
 #include <errno.h>
 #include <string.h>
@@ -9,9 +9,9 @@
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 
-#include "tpm_attest.h"
-#include "tpm_public.h"
-#include "tpm_types.h"
+#include "attest/tpm/tpm_attest.h"
+#include "attest/tpm/tpm_public.h"
+#include "attest/tpm/tpm_types.h"
 
 /* What makes a key an attestation key: the TPM generated it, it cannot
  * leave the TPM, and being restricted it only signs TPM-generated data. */

@@ -1,10 +1,10 @@
-#include "tpm_attest.h"
+#include "attest/tpm/tpm_attest.h"
 
 #include <errno.h>
 #include <string.h>
 
-#include "tpm_buf.h"
-#include "tpm_types.h"
+#include "attest/tpm/tpm_buf.h"
+#include "attest/tpm/tpm_types.h"
 
 static void copy_tpm2b(struct tpm_rd *r, uint8_t *dst, size_t max,
 		       uint16_t *len)

@@ -1,4 +1,4 @@
-#include "tpm_buf.h"
+#include "attest/tpm/tpm_buf.h"
 
 #include <string.h>
 

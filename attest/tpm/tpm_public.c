@@ -1,4 +1,4 @@
-#include "tpm_public.h"
+#include "attest/tpm/tpm_public.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -9,8 +9,8 @@
 #include <openssl/param_build.h>
 #include <openssl/pem.h>
 
-#include "tpm_buf.h"
-#include "tpm_types.h"
+#include "attest/tpm/tpm_buf.h"
+#include "attest/tpm/tpm_types.h"
 
 #define MAX_POLICY 64    /* sizeof(TPMU_HA) */
 #define MAX_ECC_COORD 66 /* P-521 would be the largest */

@@ -1,4 +1,4 @@
-#include "vtpm.h"
+#include "attest/tpm/vtpm.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -9,9 +9,9 @@
 #include <libtpms/tpm_memory.h>
 #include <openssl/evp.h>
 
-#include "eventlog.h"
-#include "tpm_types.h"
-#include "vtpm_cmd.h"
+#include "attest/tpm/eventlog.h"
+#include "attest/tpm/tpm_types.h"
+#include "attest/tpm/vtpm_cmd.h"
 
 /* libtpms is one TPM per process; this is the one. */
 static struct vtpm *current;

@@ -1,9 +1,9 @@
-#include "vtpm_cmd.h"
+#include "attest/tpm/vtpm_cmd.h"
 
 #include <errno.h>
 #include <string.h>
 
-#include "tpm_types.h"
+#include "attest/tpm/tpm_types.h"
 
 #define CMD_MAX 1024
 

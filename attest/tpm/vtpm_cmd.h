@@ -8,8 +8,8 @@
 
 #include <jansson.h>
 
-#include "tpm_buf.h"
-#include "vtpm.h"
+#include "attest/tpm/tpm_buf.h"
+#include "attest/tpm/vtpm.h"
 
 #define VTPM_AK_PUBLIC_MAX 256
 

@@ -13,10 +13,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "harness.h"
-#include "keyring.h"
-#include "latency.h"
-#include "store.h"
+#include "tests/services/storage/harness.h"
+#include "services/storage/keyring.h"
+#include "bench/services/latency.h"
+#include "services/storage/store.h"
 
 struct row {
 	const char *name;

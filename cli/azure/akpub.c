@@ -1,6 +1,6 @@
 /* The runtime claims carry the AK as a JWK; OpenSSL builds the RSA key from
  * its base64url modulus and exponent. */
-#include "azure.h"
+#include "cli/azure/azure.h"
 
 #include <string.h>
 

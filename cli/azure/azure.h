@@ -18,8 +18,8 @@
 #include <jansson.h>
 #include <openssl/x509.h>
 
-#include "snp_verify.h"
-#include "tpm_attest.h"
+#include "attest/snp/snp_verify.h"
+#include "attest/tpm/tpm_attest.h"
 
 #define AZ_EVIDENCE_MAX (512 * 1024)
 #define AZ_HCL_MAX (16 * 1024)

@@ -1,6 +1,6 @@
 /* Reading the evidence JSON. Every length is bounded before memory is
  * taken for it; the v0 form's byte arrays are checked element by element. */
-#include "azure.h"
+#include "cli/azure/azure.h"
 
 #include <errno.h>
 #include <stdlib.h>

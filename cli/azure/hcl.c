@@ -5,7 +5,7 @@
  *   0x4C0 IGVM request data: u32 data_size, u32 version, u32 report_type
  *         (2 = SNP), u32 report_data_hash_type, u32 variable_data_size,
  *         then the variable data (runtime claims JSON). */
-#include "azure.h"
+#include "cli/azure/azure.h"
 
 #include <errno.h>
 #include <string.h>

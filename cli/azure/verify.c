@@ -2,7 +2,7 @@
  * -> REPORT_DATA holds the hash of the runtime claims -> the claims hold
  * the vTPM AK -> the AK signs the quote -> the quote's digest covers the
  * PCR values and its extraData the verifier's nonce. */
-#include "azure.h"
+#include "cli/azure/azure.h"
 
 #include <string.h>
 
@@ -10,7 +10,7 @@
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 
-#include "tpm_types.h"
+#include "attest/tpm/tpm_types.h"
 
 const char *azure_status_str(enum azure_status st, enum snp_status snp)
 {

@@ -4,7 +4,7 @@
 #include <fcntl.h>
 #include <string.h>
 
-#include "sys_internal.h"
+#include "guest/sys/sys_internal.h"
 
 /* Builds the absolute path of a directory from the end of buf backwards;
  * returns where it starts, or NULL if it does not fit. */

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sys_internal.h"
+#include "guest/sys/sys_internal.h"
 
 #define IOV_MAX_COUNT 1024
 

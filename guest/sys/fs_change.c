@@ -6,7 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 
-#include "sys_internal.h"
+#include "guest/sys/sys_internal.h"
 
 static int64_t make_dir(struct sys_task *t, int64_t dirfd, uint64_t path)
 {

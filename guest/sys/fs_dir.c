@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "sys_internal.h"
+#include "guest/sys/sys_internal.h"
 
 #define DT_DIR_TYPE 4
 #define DT_REG_TYPE 8

@@ -5,7 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sys_internal.h"
+#include "guest/sys/sys_internal.h"
 
 #define STAT_SIZE 144
 #define STREAM_BLKSIZE 65536 /* glibc sizes stdio buffers by it: fewer exits */

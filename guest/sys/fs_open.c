@@ -4,7 +4,7 @@
 #include <fcntl.h>
 #include <sys/ioctl.h>
 
-#include "sys_internal.h"
+#include "guest/sys/sys_internal.h"
 
 /* The kernel's O_LARGEFILE: the host headers define it as 0 on x86-64, but
  * Linux sets this bit on every 64-bit open and F_GETFL reports it. */

@@ -8,7 +8,7 @@
 #include <poll.h>
 #include <string.h>
 
-#include "sys_internal.h"
+#include "guest/sys/sys_internal.h"
 
 #define POLLFD_SIZE 8
 

@@ -5,7 +5,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 
-#include "sys_internal.h"
+#include "guest/sys/sys_internal.h"
 
 #define BOUNCE 65536u
 

@@ -4,7 +4,7 @@
 #include <fcntl.h>
 #include <string.h>
 
-#include "sys_internal.h"
+#include "guest/sys/sys_internal.h"
 
 #define STATX_SIZE 256
 #define STATX_BASIC 0x7ffu /* type, mode, nlink, uid, gid, times, ino, size, blocks */

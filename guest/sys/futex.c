@@ -6,7 +6,7 @@
 #include <linux/futex.h>
 #include <stdint.h>
 
-#include "sys_internal.h"
+#include "guest/sys/sys_internal.h"
 
 #define NS 1000000000ll
 

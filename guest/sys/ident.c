@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "sys_internal.h"
+#include "guest/sys/sys_internal.h"
 
 #define GETRANDOM_MAX 33554431u
 #define GRND_FLAGS 7u /* NONBLOCK | RANDOM | INSECURE */

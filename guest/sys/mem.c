@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "sys_internal.h"
+#include "guest/sys/sys_internal.h"
 
 /* [gva, gva+len) must lie inside [user_lo, user_hi), written so that no sum
  * can wrap: a huge len or gva fails instead of passing. A zero length is

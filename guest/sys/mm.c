@@ -12,7 +12,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "sys_internal.h"
+#include "guest/sys/sys_internal.h"
 
 #define PAGE_UP(x) (((x) + SYS_PAGE - 1) & ~(SYS_PAGE - 1))
 

@@ -1,6 +1,6 @@
 /* Syscall names for diagnostics, indexed by x86-64 number.
  * Generated once from the kernel's asm/unistd_64.h (numbers are ABI facts). */
-#include "sys_internal.h"
+#include "guest/sys/sys_internal.h"
 
 static const char *const names[] = {
 	[0] = "read",

@@ -5,7 +5,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
-#include "sys_internal.h"
+#include "guest/sys/sys_internal.h"
 
 #define ARCH_SET_FS_CODE 0x1002
 #define ARCH_GET_FS_CODE 0x1003

@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "sys_internal.h"
+#include "guest/sys/sys_internal.h"
 
 #define SIGSET_SIZE 8
 #define SIG_KILL 9

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sys.h"
+#include "guest/sys/sys.h"
 
 #define SYS_PAGE 4096ull
 #define SYS_PATH_MAX 4096

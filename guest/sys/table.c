@@ -1,6 +1,6 @@
 /* Syscall number to handler. A number with no entry is answered -ENOSYS
  * by sys_dispatch, which logs and records it. */
-#include "sys_internal.h"
+#include "guest/sys/sys_internal.h"
 
 static const sys_handler handlers[] = {
 	[0] = sys_read,

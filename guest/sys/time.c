@@ -3,7 +3,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "sys_internal.h"
+#include "guest/sys/sys_internal.h"
 
 #define NS 1000000000ll
 

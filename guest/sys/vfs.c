@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sys_internal.h"
+#include "guest/sys/sys_internal.h"
 
 #define ROOT 0
 

@@ -1,5 +1,5 @@
 /* Login and token validation; the service's shared state. */
-#include "authn_internal.h"
+#include "services/authentication/authn_internal.h"
 
 #include <errno.h>
 #include <stdlib.h>

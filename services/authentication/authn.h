@@ -8,10 +8,10 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#include "ids.h"
-#include "kv.h"
-#include "password.h"
-#include "token.h"
+#include "services/authentication/ids.h"
+#include "services/authentication/kv.h"
+#include "services/authentication/password.h"
+#include "services/authentication/token.h"
 
 enum authn_status {
 	AUTHN_OK = 0,

@@ -1,4 +1,4 @@
-#include "authn_api.h"
+#include "services/authentication/authn_api.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -6,8 +6,8 @@
 
 #include <openssl/crypto.h>
 
-#include "json_check.h"
-#include "log.h"
+#include "services/storage/json_check.h"
+#include "services/common/log.h"
 
 static const char *const validate_callers[] = { "frontend", "client", NULL };
 static const char *const user_callers[] = { "frontend", "client", NULL };

@@ -16,8 +16,8 @@
 
 #include <stddef.h>
 
-#include "authn.h"
-#include "rpc.h"
+#include "services/authentication/authn.h"
+#include "services/common/rpc.h"
 
 extern const struct rpc_route authn_routes[];
 extern const size_t authn_routes_count;

@@ -2,9 +2,9 @@
 #ifndef KETTLE_AUTHN_INTERNAL_H
 #define KETTLE_AUTHN_INTERNAL_H
 
-#include "authn.h"
-#include "throttle.h"
-#include "user.h"
+#include "services/authentication/authn.h"
+#include "services/authentication/throttle.h"
+#include "services/authentication/user.h"
 
 struct authn {
 	struct authn_config cfg;

@@ -22,14 +22,14 @@
 #include <openssl/crypto.h>
 #include <seccomp.h>
 
-#include "authn.h"
-#include "authn_api.h"
-#include "config.h"
-#include "jail.h"
-#include "kv_remote.h"
-#include "log.h"
-#include "rpc.h"
-#include "rpc_client.h"
+#include "services/authentication/authn.h"
+#include "services/authentication/authn_api.h"
+#include "services/common/config.h"
+#include "services/common/jail.h"
+#include "services/authentication/kv_remote.h"
+#include "services/common/log.h"
+#include "services/common/rpc.h"
+#include "services/common/rpc_client.h"
 
 #define BOOTSTRAP_TRIES 50
 

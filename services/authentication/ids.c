@@ -1,4 +1,4 @@
-#include "ids.h"
+#include "services/authentication/ids.h"
 
 #include <string.h>
 

@@ -1,9 +1,9 @@
 /* The authentication kv over a local libkettle_store database. */
-#include "kv.h"
+#include "services/authentication/kv.h"
 
 #include <string.h>
 
-#include "store.h"
+#include "services/storage/store.h"
 
 static int local_get(void *ctx, const char *key, char **val, size_t *len,
 		     uint64_t *version)

@@ -1,10 +1,10 @@
-#include "kv_remote.h"
+#include "services/authentication/kv_remote.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "b64.h"
+#include "services/storage/b64.h"
 
 /* Calls path with body (stolen) and maps the HTTP answer to errno. */
 static int remote_call(struct rpc_client *c, const char *path, json_t *body,

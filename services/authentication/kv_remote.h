@@ -3,8 +3,8 @@
 #ifndef KETTLE_AUTHN_KV_REMOTE_H
 #define KETTLE_AUTHN_KV_REMOTE_H
 
-#include "kv.h"
-#include "rpc_client.h"
+#include "services/authentication/kv.h"
+#include "services/common/rpc_client.h"
 
 /* The client is borrowed and must outlive kv. */
 void authn_kv_remote(struct authn_kv *kv, struct rpc_client *client);

@@ -1,4 +1,4 @@
-#include "password.h"
+#include "services/authentication/password.h"
 
 #include <argon2.h>
 #include <errno.h>

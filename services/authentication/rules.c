@@ -1,4 +1,4 @@
-#include "rules.h"
+#include "services/authentication/rules.h"
 
 #include <string.h>
 

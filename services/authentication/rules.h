@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 
-#include "ids.h"
+#include "services/authentication/ids.h"
 
 /* May a user with (actor_role, actor_attr) create, see, update, reset or
  * delete a user with (target_role, target_attr)? An admin manages anyone;

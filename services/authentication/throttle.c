@@ -1,10 +1,10 @@
-#include "throttle.h"
+#include "services/authentication/throttle.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "ids.h"
+#include "services/authentication/ids.h"
 
 struct throttle_entry {
 	char id[AUTHN_ID_MAX + 1]; /* "" = free slot */

@@ -1,4 +1,4 @@
-#include "token.h"
+#include "services/authentication/token.h"
 
 #include <errno.h>
 #include <stdio.h>

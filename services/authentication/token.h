@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ids.h"
+#include "services/authentication/ids.h"
 
 #define TOKEN_MAX_LEN 2048
 #define TOKEN_EPOCH_LEN 32 /* hex chars */

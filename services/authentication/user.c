@@ -1,4 +1,4 @@
-#include "user.h"
+#include "services/authentication/user.h"
 
 #include <errno.h>
 #include <stdio.h>

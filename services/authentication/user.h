@@ -5,10 +5,10 @@
 #include <jansson.h>
 #include <stdint.h>
 
-#include "ids.h"
-#include "kv.h"
-#include "password.h"
-#include "token.h"
+#include "services/authentication/ids.h"
+#include "services/authentication/kv.h"
+#include "services/authentication/password.h"
+#include "services/authentication/token.h"
 
 #define USER_KEY_PREFIX "user/"
 

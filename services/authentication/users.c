@@ -1,5 +1,5 @@
 /* User management: the admin and data_owner_manager calls of API.md. */
-#include "authn_internal.h"
+#include "services/authentication/authn_internal.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -7,7 +7,7 @@
 
 #include <openssl/crypto.h>
 
-#include "rules.h"
+#include "services/authentication/rules.h"
 
 #define BAD_ID                                                                \
 	AUTHN_RESULT(AUTHN_BAD_REQUEST,                                       \

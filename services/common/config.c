@@ -1,5 +1,5 @@
 /* Service configuration loader; see config.h for the file format. */
-#include "config.h"
+#include "services/common/config.h"
 
 #include <errno.h>
 #include <limits.h>

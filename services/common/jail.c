@@ -1,6 +1,6 @@
 /* Process jail: rlimits, optional empty root, no capabilities,
  * no_new_privs, seccomp allowlist. See jail.h for the order and why. */
-#include "jail.h"
+#include "services/common/jail.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,7 +17,7 @@
 #include <seccomp.h>
 #include <sys/capability.h>
 
-#include "log.h"
+#include "services/common/log.h"
 
 #define SYS(name) SCMP_SYS(name)
 

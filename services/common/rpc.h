@@ -19,7 +19,7 @@
 
 #include <jansson.h>
 
-#include "config.h"
+#include "services/common/config.h"
 
 struct rpc_server;
 struct rpc_response;

@@ -1,5 +1,5 @@
 /* Bounded JSON body parsing; see rpc_body.h. */
-#include "rpc_body.h"
+#include "services/common/rpc_body.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* Blocking HTTPS client on a private libevent loop; see rpc_client.h. */
-#include "rpc_client.h"
+#include "services/common/rpc_client.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -24,10 +24,10 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
-#include "config.h"
-#include "log.h"
-#include "rpc_body.h"
-#include "tls.h"
+#include "services/common/config.h"
+#include "services/common/log.h"
+#include "services/common/rpc_body.h"
+#include "services/common/tls.h"
 
 struct rpc_client {
 	struct event_base *base;

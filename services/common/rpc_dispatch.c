@@ -14,11 +14,11 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
-#include "log.h"
-#include "rpc_body.h"
-#include "rpc_internal.h"
-#include "rpc_route.h"
-#include "tls.h"
+#include "services/common/log.h"
+#include "services/common/rpc_body.h"
+#include "services/common/rpc_internal.h"
+#include "services/common/rpc_route.h"
+#include "services/common/tls.h"
 
 static const char *method_name(enum evhttp_cmd_type cmd)
 {

@@ -6,7 +6,7 @@
 #include <event2/http.h>
 #include <openssl/ssl.h>
 
-#include "rpc.h"
+#include "services/common/rpc.h"
 
 struct rpc_response {
 	int status; /* 0 until a handler sets it */

@@ -6,7 +6,7 @@
 #include <event2/keyvalq_struct.h>
 #include <event2/http.h>
 
-#include "rpc_internal.h"
+#include "services/common/rpc_internal.h"
 
 void rpc_response_clear(struct rpc_response *resp)
 {

@@ -1,5 +1,5 @@
 /* Route matching: "/v1/users/{id}" patterns, prefixes, allowlists. */
-#include "rpc_route.h"
+#include "services/common/rpc_route.h"
 
 #include <errno.h>
 #include <stdlib.h>

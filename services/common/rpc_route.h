@@ -3,7 +3,7 @@
 #ifndef KETTLE_SERVICES_COMMON_RPC_ROUTE_H
 #define KETTLE_SERVICES_COMMON_RPC_ROUTE_H
 
-#include "rpc.h"
+#include "services/common/rpc.h"
 
 /* Whether raw_path matches r->pattern (ignoring the method). On a match,
  * fills req->params with percent-decoded values and returns 1; returns 0 on

@@ -4,9 +4,9 @@
 #include <errno.h>
 #include <string.h>
 
-#include "jail.h"
-#include "log.h"
-#include "rpc.h"
+#include "services/common/jail.h"
+#include "services/common/log.h"
+#include "services/common/rpc.h"
 
 int rpc_serve(const struct kettle_config *cfg, void *ctx, const struct rpc_route *routes, size_t n_routes,
 	      const struct jail_spec *jail, int (*ready)(void *arg), void *ready_arg)

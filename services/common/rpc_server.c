@@ -22,11 +22,11 @@
 #include <event2/listener.h>
 #include <openssl/ssl.h>
 
-#include "log.h"
-#include "rpc_body.h"
-#include "rpc_internal.h"
-#include "rpc_route.h"
-#include "tls.h"
+#include "services/common/log.h"
+#include "services/common/rpc_body.h"
+#include "services/common/rpc_internal.h"
+#include "services/common/rpc_route.h"
+#include "services/common/tls.h"
 
 /* Index of the SSL ex_data slot that ties a connection to its listener; its
  * free callback is the one hook that runs for every closed connection, even

@@ -1,5 +1,5 @@
 /* TLS contexts: TLS 1.2+ only, platform CA verification, peer CN. */
-#include "tls.h"
+#include "services/common/tls.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -7,12 +7,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "files.h"
-#include "log.h"
-#include "platform.h"
-#include "process.h"
-#include "rpc_client.h"
+#include "services/common/config.h"
+#include "services/platform/files.h"
+#include "services/common/log.h"
+#include "services/platform/platform.h"
+#include "services/platform/process.h"
+#include "services/common/rpc_client.h"
 
 #define START_TIMEOUT_MS 10000u
 #define STOP_TIMEOUT_MS 15000u

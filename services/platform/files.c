@@ -1,5 +1,5 @@
 /* File helpers: exclusive creation, atomic replacement, bounded reads. */
-#include "files.h"
+#include "services/platform/files.h"
 
 #include <errno.h>
 #include <fcntl.h>

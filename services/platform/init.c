@@ -12,10 +12,10 @@
 
 #include <openssl/rand.h>
 
-#include "files.h"
-#include "pki.h"
-#include "platform.h"
-#include "services_table.h"
+#include "services/platform/files.h"
+#include "services/platform/pki.h"
+#include "services/platform/platform.h"
+#include "services/platform/services_table.h"
 
 #define CERT_DAYS 825
 #define MAX_SERVICES 16

@@ -2,8 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "log.h"
-#include "platform.h"
+#include "services/common/log.h"
+#include "services/platform/platform.h"
 
 static int usage(void)
 {

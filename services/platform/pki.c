@@ -1,5 +1,5 @@
 /* Platform CA and service certificates with the OpenSSL 3 API. */
-#include "pki.h"
+#include "services/platform/pki.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,5 +1,5 @@
 /* Service processes: binary lookup, spawn, liveness, stop. */
-#include "process.h"
+#include "services/platform/process.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,5 +1,5 @@
 /* The services of a Kettle platform; see services_table.h. */
-#include "services_table.h"
+#include "services/platform/services_table.h"
 
 /* storage encrypts values at rest with the key made by init. */
 static int storage_config(json_t *cfg, const struct init_secrets *s)

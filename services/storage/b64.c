@@ -1,4 +1,4 @@
-#include "b64.h"
+#include "services/storage/b64.h"
 
 #include <errno.h>
 #include <limits.h>

@@ -1,4 +1,4 @@
-#include "blob.h"
+#include "services/storage/blob.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,4 +1,4 @@
-#include "json_check.h"
+#include "services/storage/json_check.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-#include "keyring.h"
+#include "services/storage/keyring.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -8,7 +8,7 @@
  * visible_at forward by the visibility timeout; the "leases" database maps
  * the current lease of every handed-out item back to its key for Ack. The
  * wall clock is used because leases must survive a restart. */
-#include "store_internal.h"
+#include "services/storage/store_internal.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -17,7 +17,7 @@
 
 #include <openssl/rand.h>
 
-#include "record.h"
+#include "services/storage/record.h"
 
 #define ITEM_KEY_MAX (STORE_QUEUE_NAME_MAX + 9)
 #define ITEM_HDR_LEN STORE_ITEM_HDR_LEN

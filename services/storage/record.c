@@ -1,4 +1,4 @@
-#include "record.h"
+#include "services/storage/record.h"
 
 #include <errno.h>
 #include <limits.h>

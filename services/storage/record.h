@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "keyring.h"
+#include "services/storage/keyring.h"
 
 #define RECORD_VERSION 1
 #define RECORD_NONCE_LEN 12

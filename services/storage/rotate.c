@@ -1,12 +1,12 @@
 /* Key rotation: re-seal records written under older keys with the
  * keyring's current key, so an old key can leave the keyring. */
-#include "store_internal.h"
+#include "services/storage/store_internal.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "record.h"
+#include "services/storage/record.h"
 
 /* Records per write transaction: bounds the dirty pages of one commit. */
 #define REWRAP_BATCH 512

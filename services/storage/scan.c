@@ -1,5 +1,5 @@
 /* Paged prefix scans over the key space. */
-#include "store_internal.h"
+#include "services/storage/store_internal.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -1,12 +1,12 @@
 /* kettle-storage: the key-value handlers and the route table. */
-#include "storage_api_internal.h"
+#include "services/storage/storage_api_internal.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "b64.h"
-#include "json_check.h"
+#include "services/storage/b64.h"
+#include "services/storage/json_check.h"
 
 const char *const storage_callers[] = {
 	"authentication", "management", "scheduler", "execution", "client",

@@ -20,8 +20,8 @@
 
 #include <stddef.h>
 
-#include "rpc.h"
-#include "store.h"
+#include "services/common/rpc.h"
+#include "services/storage/store.h"
 
 struct storage_service {
 	struct store *store;

@@ -1,13 +1,13 @@
 /* Request checks and error replies shared by the kettle-storage handlers. */
-#include "storage_api_internal.h"
+#include "services/storage/storage_api_internal.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "b64.h"
-#include "json_check.h"
-#include "log.h"
+#include "services/storage/b64.h"
+#include "services/storage/json_check.h"
+#include "services/common/log.h"
 
 /* One line for the caller per store error; corruption is also logged. */
 void storage_reply_error(struct rpc_response *resp, int rc)

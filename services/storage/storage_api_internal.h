@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "storage_api.h"
+#include "services/storage/storage_api.h"
 
 /* One line for the caller per store error; corruption is also logged. */
 void storage_reply_error(struct rpc_response *resp, int rc);

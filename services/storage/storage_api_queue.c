@@ -1,15 +1,15 @@
 /* kettle-storage: the queue and blob handlers. */
-#include "storage_api_internal.h"
+#include "services/storage/storage_api_internal.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "b64.h"
-#include "blob.h"
-#include "json_check.h"
-#include "log.h"
+#include "services/storage/b64.h"
+#include "services/storage/blob.h"
+#include "services/storage/json_check.h"
+#include "services/common/log.h"
 
 void storage_h_enqueue(void *ctx, const struct rpc_request *req,
 		      struct rpc_response *resp)

@@ -25,13 +25,13 @@
 
 #include <seccomp.h>
 
-#include "config.h"
-#include "jail.h"
-#include "keyring.h"
-#include "log.h"
-#include "rpc.h"
-#include "storage_api.h"
-#include "store.h"
+#include "services/common/config.h"
+#include "services/common/jail.h"
+#include "services/storage/keyring.h"
+#include "services/common/log.h"
+#include "services/common/rpc.h"
+#include "services/storage/storage_api.h"
+#include "services/storage/store.h"
 
 static char *resolve(const struct kettle_config *cfg, const char *path)
 {

@@ -1,4 +1,4 @@
-#include "store_internal.h"
+#include "services/storage/store_internal.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -7,7 +7,7 @@
 
 #include <openssl/crypto.h>
 
-#include "record.h"
+#include "services/storage/record.h"
 
 #define KV_CTX_TAG "kv"
 #define KV_CTX_MAX STORE_CTX_MAX

@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "keyring.h"
+#include "services/storage/keyring.h"
 
 #define STORE_KEY_MAX 256               /* bytes */
 #define STORE_VALUE_MAX (4u << 20)      /* bytes, before sealing */

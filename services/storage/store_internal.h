@@ -4,7 +4,7 @@
 
 #include <lmdb.h>
 
-#include "store.h"
+#include "services/storage/store.h"
 
 struct store {
 	MDB_env *env;

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "azure.h"
-#include "tap.h"
+#include "cli/azure/azure.h"
+#include "tests/tap.h"
 
 static const char *cli_data, *snp_data;
 

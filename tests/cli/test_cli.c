@@ -14,8 +14,8 @@
 
 #include <jansson.h>
 
-#include "psp_client.h"
-#include "tap.h"
+#include "attest/psp/psp_client.h"
+#include "tests/tap.h"
 
 static char tmp[] = "/tmp/kettle-cli-test-XXXXXX";
 static const char *kettle, *psp_bin, *data, *cli_data;

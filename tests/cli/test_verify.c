@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fixture.h"
-#include "tap.h"
+#include "tests/attest/evidence/fixture.h"
+#include "tests/tap.h"
 
 #define NONCE "a1b2c3d4e5f60718"
 

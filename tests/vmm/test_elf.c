@@ -4,12 +4,12 @@
 #include <errno.h>
 #include <string.h>
 
-#include "elf_load.h"
-#include "gmem.h"
-#include "layout.h"
-#include "stack.h"
-#include "tap.h"
-#include "x86.h"
+#include "vmm/elf_load.h"
+#include "vmm/gmem.h"
+#include "vmm/layout.h"
+#include "vmm/stack.h"
+#include "tests/tap.h"
+#include "vmm/x86.h"
 
 #define MEM (16ull << 20)
 

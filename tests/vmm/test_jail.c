@@ -8,8 +8,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "tap.h"
-#include "vmm_harness.h"
+#include "tests/tap.h"
+#include "tests/vmm/vmm_harness.h"
 
 extern char **environ;
 

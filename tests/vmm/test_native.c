@@ -5,8 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tap.h"
-#include "vmm_harness.h"
+#include "tests/tap.h"
+#include "tests/vmm/vmm_harness.h"
 
 static int same_file(const char *a, const char *b)
 {

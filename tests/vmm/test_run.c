@@ -8,8 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "tap.h"
-#include "vmm_harness.h"
+#include "tests/tap.h"
+#include "tests/vmm/vmm_harness.h"
 
 static const char *libcs[] = { "musl", "glibc" };
 

@@ -1,4 +1,4 @@
-#include "vmm_harness.h"
+#include "tests/vmm/vmm_harness.h"
 
 #include <fcntl.h>
 #include <openssl/evp.h>

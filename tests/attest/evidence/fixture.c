@@ -1,4 +1,4 @@
-#include "fixture.h"
+#include "tests/attest/evidence/fixture.h"
 
 #include <signal.h>
 #include <stdio.h>

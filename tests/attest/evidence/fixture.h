@@ -9,8 +9,8 @@
 
 #include <jansson.h>
 
-#include "evidence.h"
-#include "vmm_harness.h"
+#include "attest/evidence/evidence.h"
+#include "tests/vmm/vmm_harness.h"
 
 struct psp {
 	char dir[512], sock[512];

@@ -10,11 +10,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fixture.h"
-#include "psp_client.h"
-#include "snp_verify.h"
-#include "tap.h"
-#include "tools.h"
+#include "tests/attest/evidence/fixture.h"
+#include "attest/psp/psp_client.h"
+#include "attest/snp/snp_verify.h"
+#include "tests/tap.h"
+#include "tests/attest/evidence/tools.h"
 
 #define NONCE "00112233445566778899aabbccddeeff"
 

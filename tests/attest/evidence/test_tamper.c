@@ -9,9 +9,9 @@
 
 #include <openssl/evp.h>
 
-#include "fixture.h"
-#include "psp_client.h"
-#include "tap.h"
+#include "tests/attest/evidence/fixture.h"
+#include "attest/psp/psp_client.h"
+#include "tests/tap.h"
 
 #define NONCE "0102030405060708"
 

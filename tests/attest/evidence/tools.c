@@ -1,6 +1,6 @@
 /* Independent checks with other implementations: tpm2-tools'
  * tpm2_checkquote for the quote, `openssl verify` for the chain. */
-#include "tools.h"
+#include "tests/attest/evidence/tools.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,8 +9,8 @@
 
 #include <tss2/tss2_tpm2_types.h>
 
-#include "fixture.h"
-#include "quote_verify.h"
+#include "tests/attest/evidence/fixture.h"
+#include "attest/tpm/quote_verify.h"
 
 static int write_file(const char *p, const void *data, size_t len)
 {

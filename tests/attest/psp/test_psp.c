@@ -18,9 +18,9 @@
 
 #include <openssl/pem.h>
 
-#include "psp_client.h"
-#include "snp_verify.h"
-#include "tap.h"
+#include "attest/psp/psp_client.h"
+#include "attest/snp/snp_verify.h"
+#include "tests/tap.h"
 
 static const char *psp_bin;
 static char tmp[] = "/tmp/kettle-psp-test-XXXXXX";

@@ -8,8 +8,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "snp_verify.h"
-#include "tap.h"
+#include "attest/snp/snp_verify.h"
+#include "tests/tap.h"
 
 static const char *dir;
 

@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "snp_report.h"
-#include "snp_json.h"
-#include "tap.h"
+#include "attest/snp/snp_report.h"
+#include "attest/snp/snp_json.h"
+#include "tests/tap.h"
 
 static size_t read_file(const char *dir, const char *name, uint8_t *buf,
 			size_t cap)

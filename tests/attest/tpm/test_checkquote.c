@@ -13,10 +13,10 @@
 
 #include <tss2/tss2_tpm2_types.h>
 
-#include "eventlog.h"
-#include "quote_verify.h"
-#include "tap.h"
-#include "vtpm.h"
+#include "attest/tpm/eventlog.h"
+#include "attest/tpm/quote_verify.h"
+#include "tests/tap.h"
+#include "attest/tpm/vtpm.h"
 
 static char dir[] = "/tmp/kettle-checkquote-XXXXXX";
 static char path[4][128];

@@ -8,8 +8,8 @@
 #include <jansson.h>
 #include <openssl/evp.h>
 
-#include "eventlog.h"
-#include "tap.h"
+#include "attest/tpm/eventlog.h"
+#include "tests/tap.h"
 
 static void sha(const EVP_MD *md, const void *d, size_t n, uint8_t *out)
 {

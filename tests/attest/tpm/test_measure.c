@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "measure.h"
-#include "tap.h"
+#include "attest/tpm/measure.h"
+#include "tests/tap.h"
 
 struct step {
 	int type;

@@ -10,10 +10,10 @@
 
 #include <openssl/pem.h>
 
-#include "eventlog.h"
-#include "quote_verify.h"
-#include "tap.h"
-#include "vtpm.h"
+#include "attest/tpm/eventlog.h"
+#include "attest/tpm/quote_verify.h"
+#include "tests/tap.h"
+#include "attest/tpm/vtpm.h"
 
 struct evidence {
 	struct vtpm_quote q;

@@ -11,8 +11,8 @@
 #include <openssl/evp.h>
 #include <openssl/rsa.h>
 
-#include "quote_verify.h"
-#include "tap.h"
+#include "attest/tpm/quote_verify.h"
+#include "tests/tap.h"
 
 struct buf {
 	uint8_t b[1024];

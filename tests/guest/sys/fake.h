@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sys.h"
-#include "tap.h"
+#include "guest/sys/sys.h"
+#include "tests/tap.h"
 
 #define MEM_SIZE (32ull << 20)
 #define USER_LO 0x10000ull

@@ -1,6 +1,6 @@
 /* See native.h. Test-only code: it runs in a forked child that ends with
  * _exit, so it favours being short over unwinding every resource. */
-#include "native.h"
+#include "tests/guest/sys/native.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -23,7 +23,7 @@
 #include <ucontext.h>
 #include <unistd.h>
 
-#include "sys.h"
+#include "guest/sys/sys.h"
 
 #define PAGE 4096ull
 #define HEAP_LO 0x10000000ull

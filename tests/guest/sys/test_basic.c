@@ -3,7 +3,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 
-#include "fake.h"
+#include "tests/guest/sys/fake.h"
 
 static void test_startup(void)
 {

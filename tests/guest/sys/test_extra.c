@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
-#include "fake.h"
+#include "tests/guest/sys/fake.h"
 
 static void test_file_writes(void)
 {

@@ -6,7 +6,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "fake.h"
+#include "tests/guest/sys/fake.h"
 
 static int64_t open_path(struct fake *f, const char *path, int flags)
 {

@@ -5,7 +5,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "fake.h"
+#include "tests/guest/sys/fake.h"
 
 static void test_ids(struct fake *f)
 {

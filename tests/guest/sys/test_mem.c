@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <sys/syscall.h>
 
-#include "fake.h"
+#include "tests/guest/sys/fake.h"
 
 static void test_buffers(struct fake *f)
 {

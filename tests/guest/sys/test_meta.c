@@ -7,7 +7,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "fake.h"
+#include "tests/guest/sys/fake.h"
 
 struct lstat_view {
 	uint64_t ino;

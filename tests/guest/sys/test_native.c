@@ -5,8 +5,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "native.h"
-#include "tap.h"
+#include "tests/guest/sys/native.h"
+#include "tests/tap.h"
 
 static const char expected_out[] =
 	"argc=2 argv1=hello env=yes\n"

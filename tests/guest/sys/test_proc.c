@@ -5,7 +5,7 @@
 #include <sys/syscall.h>
 #include <time.h>
 
-#include "fake.h"
+#include "tests/guest/sys/fake.h"
 
 static int64_t get64(struct fake *f, uint64_t gva)
 {

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness.h"
-#include "latency.h"
-#include "tap.h"
+#include "tests/services/storage/harness.h"
+#include "bench/services/latency.h"
+#include "tests/tap.h"
 
 #define CLIENTS 32
 #define LOGIN_CLIENTS 8

@@ -2,9 +2,9 @@
 #include <errno.h>
 #include <string.h>
 
-#include "ids.h"
-#include "password.h"
-#include "tap.h"
+#include "services/authentication/ids.h"
+#include "services/authentication/password.h"
+#include "tests/tap.h"
 
 int main(void)
 {

@@ -1,6 +1,6 @@
 /* Who may manage whom (API.md "Users"). */
-#include "rules.h"
-#include "tap.h"
+#include "services/authentication/rules.h"
+#include "tests/tap.h"
 
 int main(void)
 {

@@ -8,8 +8,8 @@
 
 #include <openssl/ssl.h>
 
-#include "harness.h"
-#include "tap.h"
+#include "tests/services/storage/harness.h"
+#include "tests/tap.h"
 
 static struct rpc_client *pub;
 

@@ -1,8 +1,8 @@
 /* Login throttling: 5 failures within 5 minutes lock an id. */
 #include <stdio.h>
 
-#include "tap.h"
-#include "throttle.h"
+#include "tests/tap.h"
+#include "services/authentication/throttle.h"
 
 int main(void)
 {

@@ -5,9 +5,9 @@
 
 #include <jwt.h>
 
-#include "keys.h"
-#include "tap.h"
-#include "token.h"
+#include "tests/services/authentication/keys.h"
+#include "tests/tap.h"
+#include "services/authentication/token.h"
 
 static struct token_claims sample(long now)
 {

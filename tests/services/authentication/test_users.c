@@ -4,12 +4,12 @@
 #include <errno.h>
 #include <string.h>
 
-#include "authn.h"
-#include "keyring.h"
-#include "keys.h"
-#include "store.h"
-#include "tap.h"
-#include "../storage/test_util.h"
+#include "services/authentication/authn.h"
+#include "services/storage/keyring.h"
+#include "tests/services/authentication/keys.h"
+#include "services/storage/store.h"
+#include "tests/tap.h"
+#include "tests/services/storage/test_util.h"
 
 static struct authn *a;
 static long now = 1800000000;

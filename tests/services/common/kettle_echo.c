@@ -9,10 +9,10 @@
 
 #include <seccomp.h>
 
-#include "config.h"
-#include "jail.h"
-#include "log.h"
-#include "rpc.h"
+#include "services/common/config.h"
+#include "services/common/jail.h"
+#include "services/common/log.h"
+#include "services/common/rpc.h"
 
 /* POST /echo: the JSON body back. */
 static void echo(void *ctx, const struct rpc_request *req, struct rpc_response *resp)

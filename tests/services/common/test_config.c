@@ -3,8 +3,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "tap.h"
+#include "services/common/config.h"
+#include "tests/tap.h"
 
 static const char *good =
 	"{\"service\":\"storage\","

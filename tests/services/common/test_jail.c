@@ -14,10 +14,10 @@
 
 #include <seccomp.h>
 
-#include "jail.h"
-#include "log.h"
-#include "tap.h"
-#include "test_util.h"
+#include "services/common/jail.h"
+#include "services/common/log.h"
+#include "tests/tap.h"
+#include "tests/services/common/test_util.h"
 
 enum action { DO_EXECVE, DO_SOCKET, DO_UNAME, DO_IOCTL_OK, DO_IOCTL_BAD, DO_OPEN_ETC,
 	      DO_WAIT };

@@ -14,8 +14,8 @@
 #include <sys/wait.h>
 #include <time.h>
 
-#include "tap.h"
-#include "test_util.h"
+#include "tests/tap.h"
+#include "tests/services/common/test_util.h"
 
 static char *substitute(const char *arg, const char *dir)
 {

@@ -3,8 +3,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "log.h"
-#include "tap.h"
+#include "services/common/log.h"
+#include "tests/tap.h"
 
 /* Run fn with stderr captured; returns the text written. */
 static void capture(void (*fn)(void), char *out, size_t len)

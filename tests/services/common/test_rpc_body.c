@@ -1,8 +1,8 @@
 /* Request bodies: malformed JSON, invalid UTF-8, nesting and duplicates. */
 #include <string.h>
 
-#include "rpc_body.h"
-#include "tap.h"
+#include "services/common/rpc_body.h"
+#include "tests/tap.h"
 
 static int parses(const char *text, size_t len, unsigned depth)
 {

@@ -1,8 +1,8 @@
 /* Error bodies in the API.md form and the helper for each code. */
 #include <string.h>
 
-#include "rpc_internal.h"
-#include "tap.h"
+#include "services/common/rpc_internal.h"
+#include "tests/tap.h"
 
 static int is_error(struct rpc_response *r, int status, const char *code,
 		    const char *message)

@@ -7,8 +7,8 @@
 #include <sys/wait.h>
 #include <time.h>
 
-#include "tap.h"
-#include "test_util.h"
+#include "tests/tap.h"
+#include "tests/services/common/test_util.h"
 
 static int healthz(struct rpc_client *c)
 {

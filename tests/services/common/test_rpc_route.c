@@ -2,8 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rpc_route.h"
-#include "tap.h"
+#include "services/common/rpc_route.h"
+#include "tests/tap.h"
 
 static void nop(void *ctx, const struct rpc_request *req, struct rpc_response *resp)
 {

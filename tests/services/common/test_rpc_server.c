@@ -9,9 +9,9 @@
 #include <sys/wait.h>
 #include <time.h>
 
-#include "log.h"
-#include "tap.h"
-#include "test_util.h"
+#include "services/common/log.h"
+#include "tests/tap.h"
+#include "tests/services/common/test_util.h"
 
 static char pa[2048], pb[2048]; /* two platforms: two CAs */
 static int iport, pport;

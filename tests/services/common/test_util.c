@@ -1,5 +1,5 @@
 /* Test helpers; see test_util.h. */
-#include "test_util.h"
+#include "tests/services/common/test_util.h"
 
 #include <errno.h>
 #include <fcntl.h>

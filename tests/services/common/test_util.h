@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "rpc_client.h"
+#include "services/common/rpc_client.h"
 
 /* mkdtemp under $TMPDIR or /tmp; the returned string is static storage
  * owned by the caller's buffer. 0 or -errno. */

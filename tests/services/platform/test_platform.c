@@ -10,9 +10,9 @@
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
-#include "config.h"
-#include "tap.h"
-#include "test_util.h"
+#include "services/common/config.h"
+#include "tests/tap.h"
+#include "tests/services/common/test_util.h"
 
 static char *platform_bin;
 static char bin_env[4200];

@@ -1,4 +1,4 @@
-#include "harness.h"
+#include "tests/services/storage/harness.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "services/common/config.h"
 
 const char *harness_missing(void)
 {

@@ -8,7 +8,7 @@
 
 #include <sys/types.h>
 
-#include "rpc_client.h"
+#include "services/common/rpc_client.h"
 
 #define HARNESS_PATH 640
 

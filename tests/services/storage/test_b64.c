@@ -3,9 +3,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "b64.h"
-#include "json_check.h"
-#include "tap.h"
+#include "services/storage/b64.h"
+#include "services/storage/json_check.h"
+#include "tests/tap.h"
 
 static int decodes_to(const char *text, const char *want, size_t want_len)
 {

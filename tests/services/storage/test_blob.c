@@ -3,9 +3,9 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
-#include "blob.h"
-#include "tap.h"
-#include "test_util.h"
+#include "services/storage/blob.h"
+#include "tests/tap.h"
+#include "tests/services/storage/test_util.h"
 
 int main(void)
 {

@@ -11,9 +11,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "b64.h"
-#include "harness.h"
-#include "tap.h"
+#include "services/storage/b64.h"
+#include "tests/services/storage/harness.h"
+#include "tests/tap.h"
 
 #define MAX_WRITES 200000
 

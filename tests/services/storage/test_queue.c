@@ -4,10 +4,10 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "keyring.h"
-#include "store.h"
-#include "tap.h"
-#include "test_util.h"
+#include "services/storage/keyring.h"
+#include "services/storage/store.h"
+#include "tests/tap.h"
+#include "tests/services/storage/test_util.h"
 
 static void sleep_ms(long ms)
 {

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "harness.h"
-#include "tap.h"
+#include "tests/services/storage/harness.h"
+#include "tests/tap.h"
 
 static struct rpc_client *c;
 

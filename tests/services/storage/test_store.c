@@ -6,10 +6,10 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
-#include "keyring.h"
-#include "store.h"
-#include "tap.h"
-#include "test_util.h"
+#include "services/storage/keyring.h"
+#include "services/storage/store.h"
+#include "tests/tap.h"
+#include "tests/services/storage/test_util.h"
 
 #define SECRET "a very recognisable plaintext: kettle-secret-7b1f"
 
