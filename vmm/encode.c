@@ -1,6 +1,6 @@
 #include "vmm/encode.h"
 
-#include "attest/tpm/hex.h"
+#include "lib/codec.h"
 
 #include <openssl/evp.h>
 #include <stdlib.h>

@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "services/common/jail.h"
-#include "services/common/log.h"
+#include "lib/jail.h"
+#include "lib/log.h"
 #include "vmm/vmm_jail.h"
 
 int vmm_enter_jail(void)
@@ -16,10 +16,10 @@ int vmm_enter_jail(void)
 	static const int extra[] = {
 		SCMP_SYS(ioctl),  SCMP_SYS(setitimer),      SCMP_SYS(poll),   SCMP_SYS(ppoll),
 		SCMP_SYS(nanosleep), SCMP_SYS(clock_nanosleep), SCMP_SYS(sched_yield),
+		SCMP_SYS(setsockopt), SCMP_SYS(sendto), SCMP_SYS(recvfrom),
 	};
 	static const unsigned long ioctls[] = { KVM_RUN, KVM_GET_SREGS, KVM_SET_SREGS };
 	struct jail_spec spec = {
-		.name = "kettle-vmm",
 		.syscalls = extra,
 		.n_syscalls = sizeof extra / sizeof extra[0],
 		.ioctls = ioctls,
@@ -31,5 +31,5 @@ int vmm_enter_jail(void)
 	/* stderr is the guest's: only failures may be logged on it, and the
 	 * caller reports those in its own one line. */
 	log_set_level(LOG_ERROR + 1);
-	return jail_enter(&spec);
+	return jail_enter(&spec, NULL);
 }

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "attest/tpm/hex.h"
+#include "lib/codec.h"
 #include "vmm/layout.h"
 
 extern char **environ;

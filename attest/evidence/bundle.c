@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "attest/evidence/evidence_int.h"
-#include "attest/tpm/hex.h"
+#include "lib/codec.h"
 
 #define BAD(...) evidence_fail(err, errlen, EVIDENCE_E_MALFORMED, __VA_ARGS__)
 

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "attest/evidence/evidence_int.h"
-#include "attest/tpm/hex.h"
+#include "lib/codec.h"
 
 static json_t *hexj(const void *p, size_t n)
 {

@@ -7,7 +7,7 @@
 #include <openssl/evp.h>
 
 #include "attest/evidence/evidence_int.h"
-#include "attest/tpm/hex.h"
+#include "lib/codec.h"
 
 static int b64_char(char c)
 {

@@ -10,7 +10,7 @@
 #include <openssl/evp.h>
 
 #include "attest/evidence/evidence_int.h"
-#include "attest/tpm/hex.h"
+#include "lib/codec.h"
 
 static const EVP_MD *md_of(const char *alg)
 {

@@ -9,7 +9,7 @@
 #include <openssl/evp.h>
 
 #include "attest/evidence/evidence_int.h"
-#include "attest/tpm/hex.h"
+#include "lib/codec.h"
 
 #define SEQ(...) evidence_fail(err, errlen, EVIDENCE_E_EVENTS, __VA_ARGS__)
 #define MAN(...) evidence_fail(err, errlen, EVIDENCE_E_MANIFEST, __VA_ARGS__)

@@ -4,7 +4,7 @@
 #include <string.h>
 
 
-#include "attest/tpm/hex.h"
+#include "lib/codec.h"
 
 json_t *eventlog_new(void)
 {

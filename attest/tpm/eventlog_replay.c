@@ -10,7 +10,7 @@
 
 #include <openssl/evp.h>
 
-#include "attest/tpm/hex.h"
+#include "lib/codec.h"
 
 struct replay {
 	char *err;

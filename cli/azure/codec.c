@@ -1,6 +1,6 @@
 /* The evidence JSON mixes base64url (hcl_report, vcek) and hex (quote). */
 #include "cli/azure/azure.h"
-#include "attest/tpm/hex.h"
+#include "lib/codec.h"
 
 #include <errno.h>
 #include <string.h>

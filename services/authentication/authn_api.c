@@ -7,7 +7,7 @@
 #include <openssl/crypto.h>
 
 #include "services/storage/json_check.h"
-#include "services/common/log.h"
+#include "lib/log.h"
 
 static const char *const validate_callers[] = { "frontend", "client", NULL };
 static const char *const user_callers[] = { "frontend", "client", NULL };

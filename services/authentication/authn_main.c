@@ -25,9 +25,9 @@
 #include "services/authentication/authn.h"
 #include "services/authentication/authn_api.h"
 #include "services/common/config.h"
-#include "services/common/jail.h"
+#include "lib/jail.h"
 #include "services/authentication/kv_remote.h"
-#include "services/common/log.h"
+#include "lib/log.h"
 #include "services/common/rpc.h"
 #include "services/common/rpc_client.h"
 
@@ -107,7 +107,6 @@ static int serve(const struct kettle_config *cfg, struct authn *a,
 	static const int extra[] = { SCMP_SYS(nanosleep),
 				     SCMP_SYS(clock_nanosleep) };
 	struct jail_spec spec = {
-		.name = "authentication",
 		.syscalls = extra,
 		.n_syscalls = sizeof(extra) / sizeof(extra[0]),
 		.net_client = 1,

@@ -25,7 +25,7 @@
 #include <openssl/x509v3.h>
 
 #include "services/common/config.h"
-#include "services/common/log.h"
+#include "lib/log.h"
 #include "services/common/rpc_body.h"
 #include "services/common/tls.h"
 

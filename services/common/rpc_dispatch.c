@@ -14,7 +14,7 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
-#include "services/common/log.h"
+#include "lib/log.h"
 #include "services/common/rpc_body.h"
 #include "services/common/rpc_internal.h"
 #include "services/common/rpc_route.h"

@@ -4,8 +4,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "services/common/jail.h"
-#include "services/common/log.h"
+#include "lib/jail.h"
+#include "lib/log.h"
 #include "services/common/rpc.h"
 
 int rpc_serve(const struct kettle_config *cfg, void *ctx, const struct rpc_route *routes, size_t n_routes,
@@ -19,12 +19,17 @@ int rpc_serve(const struct kettle_config *cfg, void *ctx, const struct rpc_route
 	rc = rpc_server_add_routes(srv, routes, n_routes);
 	if (rc == 0)
 		rc = rpc_server_listen(srv);
-	if (rc == 0 && (rc = jail_enter(jail)) < 0)
-		log_error("cannot enter the jail: %s", strerror(-rc));
+	/* A service is a server: its jail always allows serving. */
+	struct jail_spec spec = *jail;
+	const char *step = NULL;
+	spec.server = 1;
+	if (rc == 0 && (rc = jail_enter(&spec, &step)) < 0)
+		log_error("cannot enter the jail at step %s: %s", step,
+			  strerror(-rc));
 	if (rc == 0 && ready)
 		rc = ready(ready_arg);
 	if (rc == 0) {
-		log_info("%s serving: internal port %d, public port %d", jail->name, rpc_server_port(srv, 0),
+		log_info("%s serving: internal port %d, public port %d", cfg->service, rpc_server_port(srv, 0),
 			 rpc_server_port(srv, 1));
 		rc = rpc_server_run(srv);
 	}

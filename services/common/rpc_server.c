@@ -22,7 +22,7 @@
 #include <event2/listener.h>
 #include <openssl/ssl.h>
 
-#include "services/common/log.h"
+#include "lib/log.h"
 #include "services/common/rpc_body.h"
 #include "services/common/rpc_internal.h"
 #include "services/common/rpc_route.h"

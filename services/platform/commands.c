@@ -9,7 +9,7 @@
 
 #include "services/common/config.h"
 #include "services/platform/files.h"
-#include "services/common/log.h"
+#include "lib/log.h"
 #include "services/platform/platform.h"
 #include "services/platform/process.h"
 #include "services/common/rpc_client.h"

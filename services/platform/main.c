@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "services/common/log.h"
+#include "lib/log.h"
 #include "services/platform/platform.h"
 
 static int usage(void)

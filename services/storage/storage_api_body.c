@@ -7,7 +7,7 @@
 
 #include "services/storage/b64.h"
 #include "services/storage/json_check.h"
-#include "services/common/log.h"
+#include "lib/log.h"
 
 /* One line for the caller per store error; corruption is also logged. */
 void storage_reply_error(struct rpc_response *resp, int rc)

@@ -9,7 +9,7 @@
 #include "services/storage/b64.h"
 #include "services/storage/blob.h"
 #include "services/storage/json_check.h"
-#include "services/common/log.h"
+#include "lib/log.h"
 
 void storage_h_enqueue(void *ctx, const struct rpc_request *req,
 		      struct rpc_response *resp)

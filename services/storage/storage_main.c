@@ -26,9 +26,9 @@
 #include <seccomp.h>
 
 #include "services/common/config.h"
-#include "services/common/jail.h"
+#include "lib/jail.h"
 #include "services/storage/keyring.h"
-#include "services/common/log.h"
+#include "lib/log.h"
 #include "services/common/rpc.h"
 #include "services/storage/storage_api.h"
 #include "services/storage/store.h"
@@ -126,7 +126,6 @@ static const int storage_syscalls[] = {
 static int serve(const struct kettle_config *cfg, struct storage_service *svc)
 {
 	struct jail_spec spec = {
-		.name = "storage",
 		.syscalls = storage_syscalls,
 		.n_syscalls = sizeof(storage_syscalls) / sizeof(storage_syscalls[0]),
 		.files = 1,

@@ -10,8 +10,8 @@
 #include <seccomp.h>
 
 #include "services/common/config.h"
-#include "services/common/jail.h"
-#include "services/common/log.h"
+#include "lib/jail.h"
+#include "lib/log.h"
 #include "services/common/rpc.h"
 
 /* POST /echo: the JSON body back. */
@@ -119,11 +119,11 @@ int main(int argc, char **argv)
 	if (jailed) {
 		static const int extra[] = { SCMP_SYS(nanosleep), SCMP_SYS(clock_nanosleep) };
 		struct jail_spec spec = {
-			.name = cfg.service, .syscalls = extra,
+			.server = 1, .syscalls = extra,
 			.n_syscalls = sizeof(extra) / sizeof(extra[0]),
 			.nofile = 512, .empty_root = 1,
 		};
-		if (jail_enter(&spec))
+		if (jail_enter(&spec, NULL))
 			goto out;
 	}
 	rc = rpc_server_run(srv) ? 1 : 0;

@@ -14,8 +14,8 @@
 
 #include <seccomp.h>
 
-#include "services/common/jail.h"
-#include "services/common/log.h"
+#include "lib/jail.h"
+#include "lib/log.h"
 #include "tests/tap.h"
 #include "tests/services/common/test_util.h"
 
@@ -73,7 +73,7 @@ static pid_t run_jailed(const struct jail_spec *spec, enum action a)
 	if (pid == 0) {
 		close(sync_pipe[0]);
 		close(go_pipe[1]);
-		if (jail_enter(spec) != 0)
+		if (jail_enter(spec, NULL) != 0)
 			_exit(20);
 		act(a);
 	}
@@ -120,7 +120,7 @@ int main(void)
 {
 	log_init("test-jail");
 	log_set_level(LOG_ERROR);
-	struct jail_spec base = { .name = "test", .nofile = 64 };
+	struct jail_spec base = { .server = 1, .nofile = 64 };
 
 	/* A jailed process waits on a pipe while we read its /proc status. */
 	pid_t pid = run_jailed(&base, DO_WAIT);

@@ -3,7 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "services/common/log.h"
+#include "lib/log.h"
 #include "tests/tap.h"
 
 /* Run fn with stderr captured; returns the text written. */

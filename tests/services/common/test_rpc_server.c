@@ -9,7 +9,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
-#include "services/common/log.h"
+#include "lib/log.h"
 #include "tests/tap.h"
 #include "tests/services/common/test_util.h"
 

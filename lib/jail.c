@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Process jail: rlimits, optional empty root, no capabilities,
  * no_new_privs, seccomp allowlist. See jail.h for the order and why. */
-#include "services/common/jail.h"
+#include "lib/jail.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,47 +18,58 @@
 #include <seccomp.h>
 #include <sys/capability.h>
 
-#include "services/common/log.h"
+#include "lib/bytes.h"
 
 #define SYS(name) SCMP_SYS(name)
 
-const int jail_base_server_syscalls[] = {
-	/* sockets already open: accept, read, write, close */
-	SYS(accept), SYS(accept4), SYS(read), SYS(write), SYS(readv),
-	SYS(writev), SYS(recvfrom), SYS(sendto), SYS(recvmsg), SYS(sendmsg),
-	SYS(shutdown), SYS(close), SYS(fcntl), SYS(getsockname),
-	SYS(getpeername), SYS(setsockopt), SYS(getsockopt),
-	/* the libevent loop */
-	SYS(epoll_wait), SYS(epoll_pwait), SYS(epoll_ctl),
-	/* memory (malloc, OpenSSL) */
+/* Every jailed process: its open descriptors, memory, time, signals, exit. */
+const int jail_base_syscalls[] = {
+	SYS(read), SYS(write), SYS(readv), SYS(writev), /* its open descriptors */
+	SYS(close), SYS(fcntl),          /* closing, O_NONBLOCK on sockets */
 	SYS(brk), SYS(mmap), SYS(munmap), SYS(mremap), SYS(madvise),
-	SYS(mprotect), SYS(futex),
-	/* time and randomness */
-	SYS(clock_gettime), SYS(gettimeofday), SYS(getrandom),
-	/* signals (SIGTERM through libevent's socketpair) and exit */
+	SYS(mprotect),                   /* malloc and OpenSSL */
+	SYS(futex),                      /* locks inside libc and OpenSSL */
+	SYS(clock_gettime), SYS(gettimeofday), /* timestamps and deadlines */
+	SYS(getrandom),                  /* OpenSSL's DRBG, request ids */
 	SYS(rt_sigreturn), SYS(rt_sigprocmask), SYS(rt_sigaction),
-	SYS(restart_syscall),
-	SYS(getpid), SYS(gettid), SYS(tgkill), SYS(exit), SYS(exit_group),
+	SYS(restart_syscall),            /* SIGTERM handling */
+	SYS(getpid), SYS(gettid), SYS(tgkill), /* abort() and raise() */
+	SYS(exit), SYS(exit_group),
 };
-const size_t jail_base_server_syscalls_count =
-	sizeof(jail_base_server_syscalls) / sizeof(jail_base_server_syscalls[0]);
+const size_t jail_base_syscalls_count = ARRAY_SIZE(jail_base_syscalls);
 
+/* A server on already-bound listeners (libevent + OpenSSL). */
+const int jail_server_syscalls[] = {
+	SYS(accept), SYS(accept4),       /* new connections */
+	SYS(recvfrom), SYS(sendto), SYS(recvmsg), SYS(sendmsg), /* socket I/O */
+	SYS(shutdown),                   /* closing a connection gracefully */
+	SYS(getsockname), SYS(getpeername), /* peer address for logs, limits */
+	SYS(setsockopt), SYS(getsockopt), /* TCP_NODELAY, pending errors */
+	SYS(epoll_wait), SYS(epoll_pwait), SYS(epoll_ctl), /* the event loop */
+};
+const size_t jail_server_syscalls_count = ARRAY_SIZE(jail_server_syscalls);
+
+/* A client of peer services. */
 const int jail_net_client_syscalls[] = {
-	SYS(socket), SYS(connect), SYS(poll), SYS(ppoll),
+	SYS(socket), SYS(connect),       /* a new connection to a peer */
+	SYS(poll), SYS(ppoll),           /* waiting for it with a deadline */
 };
 const size_t jail_net_client_syscalls_count =
-	sizeof(jail_net_client_syscalls) / sizeof(jail_net_client_syscalls[0]);
+	ARRAY_SIZE(jail_net_client_syscalls);
 
+/* Reading and writing files under directories it already knows. */
 const int jail_file_syscalls[] = {
 	SYS(openat), SYS(newfstatat), SYS(fstat), SYS(statx), SYS(lseek),
-	SYS(pread64), SYS(pwrite64), SYS(fsync), SYS(fdatasync), SYS(msync),
-	SYS(ftruncate), SYS(fallocate), SYS(renameat), SYS(renameat2),
-	SYS(rename), SYS(unlinkat), SYS(unlink), SYS(mkdirat), SYS(mkdir),
-	SYS(getdents64), SYS(flock), SYS(faccessat), SYS(faccessat2),
-	SYS(access),
+	SYS(pread64), SYS(pwrite64),     /* opening and reading files */
+	SYS(fsync), SYS(fdatasync), SYS(msync), /* durable writes */
+	SYS(ftruncate), SYS(fallocate),  /* LMDB growing its map */
+	SYS(renameat), SYS(renameat2), SYS(rename), /* atomic replace */
+	SYS(unlinkat), SYS(unlink), SYS(mkdirat), SYS(mkdir),
+	SYS(getdents64),                 /* listing a directory */
+	SYS(flock),                      /* LMDB's and the platform's locks */
+	SYS(faccessat), SYS(faccessat2), SYS(access),
 };
-const size_t jail_file_syscalls_count =
-	sizeof(jail_file_syscalls) / sizeof(jail_file_syscalls[0]);
+const size_t jail_file_syscalls_count = ARRAY_SIZE(jail_file_syscalls);
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_UNDEFINED__)
 #define JAIL_SANITIZED 1
@@ -224,10 +236,12 @@ static int load_seccomp(const struct jail_spec *spec)
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
 	if (!ctx)
 		return -ENOMEM;
-	int rc = add_rules(ctx, jail_base_server_syscalls,
-			   jail_base_server_syscalls_count);
+	int rc = add_rules(ctx, jail_base_syscalls, jail_base_syscalls_count);
+	if (!rc && spec->server)
+		rc = add_rules(ctx, jail_server_syscalls,
+			       jail_server_syscalls_count);
 	/* libevent sizes socket reads with FIONREAD. */
-	if (!rc)
+	if (!rc && spec->server)
 		rc = add_ioctl(ctx, FIONREAD);
 	if (!rc && spec->net_client)
 		rc = add_rules(ctx, jail_net_client_syscalls,
@@ -237,7 +251,7 @@ static int load_seccomp(const struct jail_spec *spec)
 #ifdef JAIL_SANITIZED
 	if (!rc)
 		rc = add_rules(ctx, jail_sanitizer_syscalls,
-			       sizeof(jail_sanitizer_syscalls) / sizeof(int));
+			       ARRAY_SIZE(jail_sanitizer_syscalls));
 #endif
 	if (!rc && spec->syscalls)
 		rc = add_rules(ctx, spec->syscalls, spec->n_syscalls);
@@ -249,13 +263,11 @@ static int load_seccomp(const struct jail_spec *spec)
 	return rc;
 }
 
-int jail_enter(const struct jail_spec *spec)
+int jail_enter(const struct jail_spec *spec, const char **failed_step)
 {
-	const char *name = spec->name ? spec->name : "process";
 	const char *step = "rlimits";
 	int rc = apply_rlimits(spec);
-	int empty_root = spec->empty_root;
-	if (!rc && empty_root) {
+	if (!rc && spec->empty_root) {
 		step = "empty root";
 		rc = enter_empty_root();
 	}
@@ -272,11 +284,7 @@ int jail_enter(const struct jail_spec *spec)
 		step = "seccomp";
 		rc = load_seccomp(spec);
 	}
-	if (rc)
-		log_error("%s: cannot enter the jail at step %s: %s", name, step,
-			  strerror(-rc));
-	else
-		log_info("%s: jailed (seccomp allowlist, no capabilities%s)", name,
-			 empty_root ? ", empty root" : "");
+	if (failed_step)
+		*failed_step = rc ? step : NULL;
 	return rc;
 }

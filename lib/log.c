@@ -1,5 +1,5 @@
 /* Structured JSON-lines logging to stderr; see log.h. */
-#include "services/common/log.h"
+#include "lib/log.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -5,8 +5,8 @@
  * The request id of the request being handled is kept per thread: the
  * server sets it around each handler, log lines carry it and the RPC client
  * forwards it in X-Request-Id. */
-#ifndef KETTLE_SERVICES_COMMON_LOG_H
-#define KETTLE_SERVICES_COMMON_LOG_H
+#ifndef KETTLE_LIB_LOG_H
+#define KETTLE_LIB_LOG_H
 
 #include <stddef.h>
 
