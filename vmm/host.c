@@ -155,6 +155,26 @@ static void host_log(void *ctx, const char *line)
 		fprintf(stderr, "kettle-vmm: %s\n", line);
 }
 
+/* The syscall layer's own memory (its file tree and outputs) is the
+ * VMM's heap. */
+static void *host_alloc(void *ctx, size_t size)
+{
+	(void)ctx;
+	return calloc(1, size);
+}
+
+static void *host_resize(void *ctx, void *p, size_t size)
+{
+	(void)ctx;
+	return realloc(p, size);
+}
+
+static void host_release(void *ctx, void *p)
+{
+	(void)ctx;
+	free(p);
+}
+
 const struct sys_ops host_sys_ops = {
 	.read_stdin = host_read_stdin,
 	.write_stream = host_write_stream,
@@ -164,4 +184,7 @@ const struct sys_ops host_sys_ops = {
 	.set_fs_base = host_set_fs_base,
 	.discard = host_discard,
 	.log = host_log,
+	.alloc = host_alloc,
+	.resize = host_resize,
+	.release = host_release,
 };

@@ -136,6 +136,24 @@ static void op_log(void *ctx, const char *line)
 	fprintf(stderr, "# guest: %s\n", line);
 }
 
+static void *op_alloc(void *ctx, size_t size)
+{
+	(void)ctx;
+	return calloc(1, size);
+}
+
+static void *op_resize(void *ctx, void *p, size_t size)
+{
+	(void)ctx;
+	return realloc(p, size);
+}
+
+static void op_release(void *ctx, void *p)
+{
+	(void)ctx;
+	free(p);
+}
+
 static const struct sys_ops native_ops = {
 	.read_stdin = op_read_stdin,
 	.write_stream = op_write_stream,
@@ -145,6 +163,9 @@ static const struct sys_ops native_ops = {
 	.set_fs_base = op_set_fs,
 	.discard = op_discard,
 	.log = op_log,
+	.alloc = op_alloc,
+	.resize = op_resize,
+	.release = op_release,
 };
 
 static void send(const void *p, size_t len)
