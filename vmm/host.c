@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/io.h"
 #include "vmm/layout.h"
 #include "vmm/task.h"
 
@@ -68,20 +69,6 @@ static int64_t host_read_stdin(void *ctx, void *buf, size_t len)
 	}
 }
 
-int host_write_all(int fd, const uint8_t *p, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 static int host_write_stream(void *ctx, int fd, const void *buf, size_t len)
 {
 	struct vmm_task *t = ctx;
@@ -91,7 +78,7 @@ static int host_write_stream(void *ctx, int fd, const void *buf, size_t len)
 		return -EIO;
 	if (t->o->capture)
 		return host_buf_append(fd == 1 ? &t->r->out : &t->r->err, buf, len);
-	return host_write_all(fd, buf, len);
+	return write_all(fd, buf, len);
 }
 
 static int64_t host_clock_ns(void *ctx, int clock_id)

@@ -9,7 +9,7 @@
 
 #include "lib/jail.h"
 #include "lib/log.h"
-#include "vmm/vmm_jail.h"
+#include "vmm/jail.h"
 
 int vmm_enter_jail(void)
 {

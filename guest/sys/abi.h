@@ -18,33 +18,32 @@ enum lx_syscall_nr {
 #undef UNSERVED
 };
 
-
 /* Error numbers (asm-generic/errno-base.h, errno.h); the layer returns their negatives. */
-#define LX_EINVAL 22
-#define LX_EFAULT 14
-#define LX_EBADF 9
-#define LX_ENOMEM 12
-#define LX_ENOENT 2
-#define LX_EROFS 30
 #define LX_EPERM 1
-#define LX_ENOTDIR 20
+#define LX_ENOENT 2
 #define LX_ESRCH 3
-#define LX_EISDIR 21
-#define LX_ENAMETOOLONG 36
+#define LX_EBADF 9
+#define LX_EAGAIN 11
+#define LX_ENOMEM 12
+#define LX_EACCES 13
+#define LX_EFAULT 14
 #define LX_EEXIST 17
-#define LX_ESPIPE 29
-#define LX_ENOSYS 38
+#define LX_ENODEV 19
+#define LX_ENOTDIR 20
+#define LX_EISDIR 21
+#define LX_EINVAL 22
+#define LX_EMFILE 24
+#define LX_ENOTTY 25
 #define LX_EFBIG 27
 #define LX_ENOSPC 28
-#define LX_EMFILE 24
-#define LX_EACCES 13
-#define LX_ETIMEDOUT 110
+#define LX_ESPIPE 29
+#define LX_EROFS 30
 #define LX_ERANGE 34
+#define LX_ENAMETOOLONG 36
+#define LX_ENOSYS 38
 #define LX_EOPNOTSUPP 95
-#define LX_ENOTTY 25
-#define LX_ENODEV 19
+#define LX_ETIMEDOUT 110
 #define LX_EDQUOT 122
-#define LX_EAGAIN 11
 
 /* open flags, *at() flags, access modes and fcntl commands. */
 #define LX_O_ACCMODE 3

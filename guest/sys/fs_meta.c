@@ -1,20 +1,11 @@
 /* Metadata: the stat family, access, readlink, umask. */
 
 #include "guest/sys/sys_internal.h"
+#include "lib/bytes.h"
 
 #define STAT_SIZE 144
 #define STREAM_BLKSIZE 65536 /* glibc sizes stdio buffers by it: fewer exits */
 #define FILE_BLKSIZE 4096
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	memcpy(p, &v, 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	memcpy(p, &v, 4);
-}
 
 /* struct stat of x86-64 Linux, written field by field at its ABI offsets
  * so the host's own struct layout never matters. */
@@ -22,16 +13,16 @@ static int write_stat(struct sys_task *t, uint64_t gva, const struct sys_kstat *
 {
 	uint8_t b[STAT_SIZE] = { 0 };
 
-	put64(b + 0, k->dev);
-	put64(b + 8, k->ino);
-	put64(b + 16, k->nlink);
-	put32(b + 24, k->mode);
-	put32(b + 28, k->uid);
-	put32(b + 32, k->gid);
-	put64(b + 40, k->rdev);
-	put64(b + 48, (uint64_t)k->size);
-	put64(b + 56, (uint64_t)k->blksize);
-	put64(b + 64, (uint64_t)k->blocks);
+	le64_put(b + 0, k->dev);
+	le64_put(b + 8, k->ino);
+	le64_put(b + 16, k->nlink);
+	le32_put(b + 24, k->mode);
+	le32_put(b + 28, k->uid);
+	le32_put(b + 32, k->gid);
+	le64_put(b + 40, k->rdev);
+	le64_put(b + 48, (uint64_t)k->size);
+	le64_put(b + 56, (uint64_t)k->blksize);
+	le64_put(b + 64, (uint64_t)k->blocks);
 	return sys_mem_write(t, gva, b, sizeof b);
 }
 
