@@ -1,6 +1,7 @@
 /* What the VMM offers the syscall layer: stdin, stdout/stderr (passed
  * through or captured), clocks, sleeping and randomness bounded by the
- * task's deadline, the FS base register, and dropping freed guest pages. */
+ * task's deadline, the FS base register, dropping freed guest pages, and
+ * the layer's own memory from the VMM's heap. */
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "guest/sys/libc_memory.h"
 #include "lib/io.h"
 #include "vmm/layout.h"
 #include "vmm/task.h"
@@ -142,26 +144,6 @@ static void host_log(void *ctx, const char *line)
 		fprintf(stderr, "kettle-vmm: %s\n", line);
 }
 
-/* The syscall layer's own memory (its file tree and outputs) is the
- * VMM's heap. */
-static void *host_alloc(void *ctx, size_t size)
-{
-	(void)ctx;
-	return calloc(1, size);
-}
-
-static void *host_resize(void *ctx, void *p, size_t size)
-{
-	(void)ctx;
-	return realloc(p, size);
-}
-
-static void host_release(void *ctx, void *p)
-{
-	(void)ctx;
-	free(p);
-}
-
 const struct sys_ops host_sys_ops = {
 	.read_stdin = host_read_stdin,
 	.write_stream = host_write_stream,
@@ -171,7 +153,7 @@ const struct sys_ops host_sys_ops = {
 	.set_fs_base = host_set_fs_base,
 	.discard = host_discard,
 	.log = host_log,
-	.alloc = host_alloc,
-	.resize = host_resize,
-	.release = host_release,
+	.alloc = sys_libc_alloc,
+	.resize = sys_libc_resize,
+	.release = sys_libc_release,
 };

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "guest/sys/sys.h"
+#include "guest/sys/libc_memory.h"
 #include "tests/tap.h"
 
 #define MEM_SIZE (32ull << 20)
@@ -112,24 +113,6 @@ static void fake_log(void *ctx, const char *line)
 	snprintf(f->last_log, sizeof f->last_log, "%s", line);
 }
 
-static void *fake_alloc(void *ctx, size_t size)
-{
-	(void)ctx;
-	return calloc(1, size);
-}
-
-static void *fake_resize(void *ctx, void *p, size_t size)
-{
-	(void)ctx;
-	return realloc(p, size);
-}
-
-static void fake_release(void *ctx, void *p)
-{
-	(void)ctx;
-	free(p);
-}
-
 static const struct sys_ops fake_ops = {
 	.read_stdin = fake_read_stdin,
 	.write_stream = fake_write_stream,
@@ -139,9 +122,9 @@ static const struct sys_ops fake_ops = {
 	.set_fs_base = fake_set_fs,
 	.discard = fake_discard,
 	.log = fake_log,
-	.alloc = fake_alloc,
-	.resize = fake_resize,
-	.release = fake_release,
+	.alloc = sys_libc_alloc,
+	.resize = sys_libc_resize,
+	.release = sys_libc_release,
 };
 
 static inline struct sys_config fake_config(uint8_t *mem)

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "guest/sys/sys.h"
+#include "guest/sys/libc_memory.h"
 
 #define PAGE 4096ull
 #define HEAP_LO 0x10000000ull
@@ -136,24 +137,6 @@ static void op_log(void *ctx, const char *line)
 	fprintf(stderr, "# guest: %s\n", line);
 }
 
-static void *op_alloc(void *ctx, size_t size)
-{
-	(void)ctx;
-	return calloc(1, size);
-}
-
-static void *op_resize(void *ctx, void *p, size_t size)
-{
-	(void)ctx;
-	return realloc(p, size);
-}
-
-static void op_release(void *ctx, void *p)
-{
-	(void)ctx;
-	free(p);
-}
-
 static const struct sys_ops native_ops = {
 	.read_stdin = op_read_stdin,
 	.write_stream = op_write_stream,
@@ -163,9 +146,9 @@ static const struct sys_ops native_ops = {
 	.set_fs_base = op_set_fs,
 	.discard = op_discard,
 	.log = op_log,
-	.alloc = op_alloc,
-	.resize = op_resize,
-	.release = op_release,
+	.alloc = sys_libc_alloc,
+	.resize = sys_libc_resize,
+	.release = sys_libc_release,
 };
 
 static void send(const void *p, size_t len)
