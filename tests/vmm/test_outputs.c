@@ -24,7 +24,7 @@ static void make_output(struct fake *f, size_t i, const char *final_name)
 {
 	char path[64];
 	const char *name;
-	snprintf(path, sizeof path, "/output/out%zu-name", i);
+	snprintf(path, sizeof path, "/output/out%zu-long-name", i);
 	int64_t fd = SC4(f, SYS_openat, AT_FDCWD, gput(f, path, 0), O_CREAT | O_WRONLY, 0644);
 	SC3(f, SYS_write, fd, gput(f, "data", 4), 4);
 	SC1(f, SYS_close, fd);
