@@ -1,10 +1,11 @@
 /* The Linux-ABI syscall layer: freestanding C that serves one guest's
  * syscalls against its memory and its file table.
  *
- * It touches nothing on the host by itself. Everything outside guest memory
+ * It touches nothing on the host by itself and calls no C library (it is
+ * built with -ffreestanding -nostdinc). Everything outside guest memory
  * (stdin, stdout/stderr sinks, the clock, randomness, sleeping, the FS base
- * register) goes through struct sys_ops, so the same code can later run
- * inside the guest as a ring-0 shim. Guest memory is one contiguous range
+ * register, the layer's own memory) goes through struct sys_ops, so the
+ * same code can later run inside the guest as a ring-0 shim. Guest memory is one contiguous range
  * that is directly addressable from here (true for the VMM, which maps it,
  * and for an identity-mapped in-guest shim); every guest pointer is checked
  * against the user range before it is touched.
