@@ -1,4 +1,4 @@
-#include "vmm/elf_load.h"
+#include "vmm/elf.h"
 
 #include <elf.h>
 #include <errno.h>

@@ -2,18 +2,14 @@
 
 #include "lib/codec.h"
 
-#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 
 json_t *vmm_json_base64(const uint8_t *p, size_t n)
 {
-	if (n > (size_t)INT32_MAX / 2)
-		return NULL;
-	char *text = malloc(4 * ((n + 2) / 3) + 1);
+	char *text = base64_encode(p ? p : (const uint8_t *)"", n);
 	if (!text)
 		return NULL;
-	EVP_EncodeBlock((unsigned char *)text, p ? p : (const uint8_t *)"", (int)n);
 	json_t *s = json_string(text);
 	free(text);
 	return s;

@@ -1,4 +1,4 @@
-/* JSON text encodings for results and evidence (hex itself: attest/tpm/hex.h). */
+/* JSON strings of the lib/codec.h encodings, for results and evidence. */
 #ifndef KETTLE_VMM_ENCODE_H
 #define KETTLE_VMM_ENCODE_H
 

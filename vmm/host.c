@@ -1,6 +1,7 @@
 /* What the VMM offers the syscall layer: stdin, stdout/stderr (passed
  * through or captured), clocks, sleeping and randomness bounded by the
- * task's deadline, the FS base register, and dropping freed guest pages. */
+ * task's deadline, the FS base register, dropping freed guest pages, and
+ * the layer's own memory from the VMM's heap. */
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -11,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "guest/sys/libc_memory.h"
+#include "lib/io.h"
 #include "vmm/layout.h"
 #include "vmm/task.h"
 
@@ -68,20 +71,6 @@ static int64_t host_read_stdin(void *ctx, void *buf, size_t len)
 	}
 }
 
-int host_write_all(int fd, const uint8_t *p, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 static int host_write_stream(void *ctx, int fd, const void *buf, size_t len)
 {
 	struct vmm_task *t = ctx;
@@ -91,7 +80,7 @@ static int host_write_stream(void *ctx, int fd, const void *buf, size_t len)
 		return -EIO;
 	if (t->o->capture)
 		return host_buf_append(fd == 1 ? &t->r->out : &t->r->err, buf, len);
-	return host_write_all(fd, buf, len);
+	return write_all(fd, buf, len);
 }
 
 static int64_t host_clock_ns(void *ctx, int clock_id)
@@ -164,4 +153,7 @@ const struct sys_ops host_sys_ops = {
 	.set_fs_base = host_set_fs_base,
 	.discard = host_discard,
 	.log = host_log,
+	.alloc = sys_libc_alloc,
+	.resize = sys_libc_resize,
+	.release = sys_libc_release,
 };

@@ -2,61 +2,15 @@
  * image: boot structures, ELF segments and the initial stack. Nothing here
  * needs KVM, so the same image can be rebuilt offline for measurement. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "lib/io.h"
 #include "vmm/layout.h"
 #include "vmm/stack.h"
 #include "vmm/task.h"
-
-/* Reads a whole regular file of at most max bytes. */
-static int read_file(const char *path, uint64_t max, uint8_t **data, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	int rc = 0;
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0) {
-		rc = -errno;
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		rc = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
-		goto out;
-	}
-	if ((uint64_t)st.st_size > max) {
-		rc = -EFBIG;
-		goto out;
-	}
-	*data = malloc(st.st_size ? (size_t)st.st_size : 1);
-	if (!*data) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	size_t got = 0;
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, *data + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			rc = n < 0 ? -errno : -EIO;
-			free(*data);
-			*data = NULL;
-			goto out;
-		}
-		got += (size_t)n;
-	}
-	*len = got;
-out:
-	close(fd);
-	return rc;
-}
 
 static int load_program(struct vmm_task *t)
 {
@@ -64,7 +18,7 @@ static int load_program(struct vmm_task *t)
 	uint8_t *file = NULL;
 	size_t len = 0;
 	char why[300];
-	int rc = read_file(path, t->o->mem, &file, &len);
+	int rc = read_file_max(path, t->o->mem, &file, &len);
 	if (rc == -EFBIG) {
 		task_fail(t, VMM_BAD_PROGRAM, "program %s is larger than guest memory (%llu MiB); raise --mem", path,
 			  (unsigned long long)(t->o->mem >> 20));
@@ -96,7 +50,7 @@ static int load_inputs(struct vmm_task *t)
 		uint8_t *data = NULL;
 		size_t len = 0;
 		char path[VMM_NAME_MAX + 8];
-		int rc = read_file(in->path, VMM_INPUT_BYTES_MAX - total, &data, &len);
+		int rc = read_file_max(in->path, VMM_INPUT_BYTES_MAX - total, &data, &len);
 		if (rc) {
 			task_fail(t, VMM_ERROR, "input %s: cannot read %s: %s", in->name, in->path,
 				  rc == -EFBIG ? "inputs exceed 1 GiB in total" : strerror(-rc));

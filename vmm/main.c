@@ -8,7 +8,7 @@
 
 #include "vmm/options.h"
 #include "vmm/vmm.h"
-#include "vmm/vmm_jail.h"
+#include "vmm/jail.h"
 
 #define EXIT_USAGE 2
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/io.h"
 #include "vmm/task.h"
 
 static int name_ok(const char *name)
@@ -24,7 +25,7 @@ static int write_output(int dirfd, const char *name, const uint8_t *data, size_t
 	int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
-	int rc = host_write_all(fd, data, len);
+	int rc = write_all(fd, data, len);
 	if (!rc && fsync(fd) < 0)
 		rc = -errno;
 	if (close(fd) < 0 && !rc)

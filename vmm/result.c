@@ -1,10 +1,24 @@
-/* Statuses, kettle-vmm's exit codes, and the JSON form of a result. */
+/* Statuses, kettle-vmm's exit codes, the JSON form of a result, and
+ * task_fail(), which every step of a task uses to set its status: it sits
+ * here, below them all, so none of them calls back into vmm.c. */
 #include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "vmm/encode.h"
+#include "vmm/task.h"
 #include "vmm/vmm.h"
+
+void task_fail(struct vmm_task *t, enum vmm_status status, const char *fmt, ...)
+{
+	va_list ap;
+	t->r->status = status;
+	va_start(ap, fmt);
+	vsnprintf(t->r->message, sizeof t->r->message, fmt, ap);
+	va_end(ap);
+}
 
 static const char *const status_names[] = {
 	[VMM_OK] = "ok",

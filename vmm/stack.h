@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-#include "vmm/elf_load.h"
+#include "vmm/elf.h"
 #include "vmm/gmem.h"
 
 /* Most bytes of argument and environment strings and pointers accepted. */

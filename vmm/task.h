@@ -7,7 +7,7 @@
 #include <openssl/evp.h>
 
 #include "guest/sys/sys.h"
-#include "vmm/elf_load.h"
+#include "vmm/elf.h"
 #include "vmm/gmem.h"
 #include "vmm/kvm.h"
 #include "vmm/vmm.h"
@@ -37,8 +37,6 @@ struct vmm_task {
 extern const struct sys_ops host_sys_ops;
 int64_t host_now_ns(void);
 int host_buf_append(struct vmm_buf *b, const void *data, size_t len);
-/* Writes all of p to fd, retrying short writes and EINTR; 0 or -errno. */
-int host_write_all(int fd, const uint8_t *p, size_t len);
 
 /* load.c: reads the program and builds the guest image (no KVM needed),
  * then adds the syscall layer with the inputs. */
@@ -57,7 +55,7 @@ int evidence_begin(struct vmm_task *t);
 int evidence_finish(struct vmm_task *t);
 void evidence_free(struct vmm_task *t);
 
-/* Sets r->status and a one-line message (printf-style). */
+/* result.c: sets r->status and a one-line message (printf-style). */
 void task_fail(struct vmm_task *t, enum vmm_status status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

@@ -3,7 +3,6 @@
 #include "vmm/vmm.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,15 +11,6 @@
 
 #include "vmm/launch.h"
 #include "vmm/task.h"
-
-void task_fail(struct vmm_task *t, enum vmm_status status, const char *fmt, ...)
-{
-	va_list ap;
-	t->r->status = status;
-	va_start(ap, fmt);
-	vsnprintf(t->r->message, sizeof t->r->message, fmt, ap);
-	va_end(ap);
-}
 
 static int start_vm(struct vmm_task *t)
 {

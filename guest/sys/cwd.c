@@ -1,8 +1,5 @@
 /* The working directory: getcwd, chdir, fchdir. It starts at the root;
  * relative paths and AT_FDCWD start from it. */
-#include <errno.h>
-#include <fcntl.h>
-#include <string.h>
 
 #include "guest/sys/sys_internal.h"
 
@@ -16,7 +13,7 @@ static char *dir_path(const struct sys_task *t, size_t dir, char *buf, size_t ca
 	if (dir == 0)
 		*--p = '/';
 	for (size_t n = dir; n != 0; n = t->nodes[n].parent) {
-		size_t len = strlen(t->nodes[n].name);
+		size_t len = sys_strlen(t->nodes[n].name);
 
 		if ((size_t)(p - buf) < len + 1)
 			return NULL;
@@ -27,45 +24,45 @@ static char *dir_path(const struct sys_task *t, size_t dir, char *buf, size_t ca
 	return p;
 }
 
-SYS_HANDLER(sys_getcwd)
+int64_t sys_getcwd(struct sys_task *t, const uint64_t a[6])
 {
 	char buf[SYS_PATH_MAX];
 	char *p = dir_path(t, t->cwd, buf, sizeof buf);
 	size_t len;
 
 	if (!p)
-		return -ENAMETOOLONG;
-	len = strlen(p) + 1;
+		return -LX_ENAMETOOLONG;
+	len = sys_strlen(p) + 1;
 	if (a[1] < len)
-		return -ERANGE;
+		return -LX_ERANGE;
 	if (sys_mem_write(t, a[0], p, len) < 0)
-		return -EFAULT;
+		return -LX_EFAULT;
 	return (int64_t)len;
 }
 
-SYS_HANDLER(sys_chdir)
+int64_t sys_chdir(struct sys_task *t, const uint64_t a[6])
 {
 	struct sys_walk w;
-	int rc = sys_vfs_resolve(t, AT_FDCWD, a[0], &w);
+	int rc = sys_vfs_resolve(t, LX_AT_FDCWD, a[0], &w);
 
 	if (rc < 0)
 		return rc;
 	if (w.node < 0)
-		return -ENOENT;
+		return -LX_ENOENT;
 	if (!t->nodes[w.node].is_dir)
-		return -ENOTDIR;
+		return -LX_ENOTDIR;
 	t->cwd = (size_t)w.node;
 	return 0;
 }
 
-SYS_HANDLER(sys_fchdir)
+int64_t sys_fchdir(struct sys_task *t, const uint64_t a[6])
 {
 	struct sys_file *f = sys_fd_get(t, (int32_t)a[0]);
 
 	if (!f)
-		return -EBADF;
+		return -LX_EBADF;
 	if (f->kind != SYS_FILE_NODE || !t->nodes[f->node].is_dir)
-		return -ENOTDIR;
+		return -LX_ENOTDIR;
 	t->cwd = f->node;
 	return 0;
 }

@@ -2,8 +2,6 @@
  * by name (seeding from urandom, discarding into null) and no image has
  * to provide them. Reads and writes never touch the output budget: null
  * and zero swallow writes, the random devices read from ops->random. */
-#include <errno.h>
-#include <string.h>
 
 #include "guest/sys/sys_internal.h"
 

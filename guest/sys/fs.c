@@ -1,8 +1,4 @@
 /* Reading and writing: read, write, readv, writev, pread64, lseek. */
-#include <errno.h>
-#include <fcntl.h>
-#include <string.h>
-#include <unistd.h>
 
 #include "guest/sys/sys_internal.h"
 
@@ -10,12 +6,12 @@
 
 static int readable(const struct sys_file *f)
 {
-	return (f->flags & O_ACCMODE) != O_WRONLY;
+	return (f->flags & LX_O_ACCMODE) != LX_O_WRONLY;
 }
 
 static int writable(const struct sys_file *f)
 {
-	return (f->flags & O_ACCMODE) != O_RDONLY;
+	return (f->flags & LX_O_ACCMODE) != LX_O_RDONLY;
 }
 
 /* Reads into host memory dst (already checked) at *pos for a node. */
@@ -25,14 +21,14 @@ int64_t sys_file_read(struct sys_task *t, struct sys_file *f, void *dst, uint64_
 	uint64_t avail;
 
 	if (!readable(f))
-		return -EBADF;
+		return -LX_EBADF;
 	if (f->kind == SYS_FILE_STDIN)
 		return len ? t->ops.read_stdin(t->ctx, dst, (size_t)len) : 0;
 	if (f->kind == SYS_FILE_STREAM)
-		return -EBADF;
+		return -LX_EBADF;
 	n = &t->nodes[f->node];
 	if (n->is_dir)
-		return -EISDIR;
+		return -LX_EISDIR;
 	if (n->device)
 		return len ? sys_dev_read(t, n, dst, len) : 0;
 	if (*pos >= n->len)
@@ -47,7 +43,7 @@ int64_t sys_file_read(struct sys_task *t, struct sys_file *f, void *dst, uint64_
 
 static int64_t stream_write(struct sys_task *t, struct sys_file *f, const void *src, uint64_t len)
 {
-	int64_t granted = sys_output_grant(t, len);
+	int64_t granted = sys_output_grant(t, len, 1);
 	int rc;
 
 	if (granted <= 0)
@@ -55,7 +51,7 @@ static int64_t stream_write(struct sys_task *t, struct sys_file *f, const void *
 	rc = t->ops.write_stream(t->ctx, f->stream_fd, src, (size_t)granted);
 	if (rc < 0)
 		return rc;
-	sys_output_commit(t, (uint64_t)granted, len);
+	sys_output_charge(t, (uint64_t)granted, len);
 	return granted;
 }
 
@@ -70,29 +66,26 @@ static int64_t node_write_at(struct sys_task *t, struct sys_node *n, uint64_t po
 
 	if (len == 0)
 		return 0;
-	granted = sys_output_grant(t, gap + len);
+	/* a write that cannot get past the gap writes nothing */
+	granted = sys_output_grant(t, gap + len, gap + 1);
 	if (granted < 0)
 		return granted;
-	if ((uint64_t)granted <= gap) {
-		sys_stop_task(t, SYS_STOP_OUTPUT_LIMIT);
-		return -EFBIG;
-	}
 	count = (uint64_t)granted - gap;
-	if (sys_node_reserve(n, pos + count) < 0)
-		return -ENOSPC;
+	if (sys_node_reserve(t, n, pos + count) < 0)
+		return -LX_ENOSPC;
 	if (gap)
 		memset(n->data + n->len, 0, (size_t)gap);
 	memcpy(n->data + pos, src, (size_t)count);
 	if (pos + count > n->len)
 		n->len = (size_t)(pos + count);
-	sys_output_commit(t, (uint64_t)granted, gap + len);
+	sys_output_charge(t, (uint64_t)granted, gap + len);
 	return (int64_t)count;
 }
 
 static int64_t node_write(struct sys_task *t, struct sys_file *f, const void *src, uint64_t len)
 {
 	struct sys_node *n = &t->nodes[f->node];
-	uint64_t pos = (f->flags & O_APPEND) ? n->len : f->pos;
+	uint64_t pos = (f->flags & LX_O_APPEND) ? n->len : f->pos;
 	int64_t done = node_write_at(t, n, pos, src, len);
 
 	if (done > 0)
@@ -103,49 +96,49 @@ static int64_t node_write(struct sys_task *t, struct sys_file *f, const void *sr
 int64_t sys_file_write(struct sys_task *t, struct sys_file *f, const void *src, uint64_t len)
 {
 	if (!writable(f))
-		return -EBADF;
+		return -LX_EBADF;
 	if (f->kind == SYS_FILE_STREAM)
 		return len ? stream_write(t, f, src, len) : 0;
 	if (f->kind != SYS_FILE_NODE || t->nodes[f->node].is_dir)
-		return -EBADF;
+		return -LX_EBADF;
 	if (t->nodes[f->node].device)
 		return (int64_t)len; /* swallowed, not output */
 	return node_write(t, f, src, len);
 }
 
-SYS_HANDLER(sys_read)
+int64_t sys_read(struct sys_task *t, const uint64_t a[6])
 {
 	struct sys_file *f = sys_fd_get(t, (int32_t)a[0]);
 	uint64_t len = a[2] > SYS_RW_MAX ? SYS_RW_MAX : a[2];
 	void *dst;
 
 	if (!f)
-		return -EBADF;
+		return -LX_EBADF;
 	if (len == 0)
-		return readable(f) ? 0 : -EBADF;
+		return readable(f) ? 0 : -LX_EBADF;
 	dst = sys_mem(t, a[1], len);
 	if (!dst)
-		return -EFAULT;
+		return -LX_EFAULT;
 	return sys_file_read(t, f, dst, len, &f->pos);
 }
 
-SYS_HANDLER(sys_write)
+int64_t sys_write(struct sys_task *t, const uint64_t a[6])
 {
 	struct sys_file *f = sys_fd_get(t, (int32_t)a[0]);
 	uint64_t len = a[2] > SYS_RW_MAX ? SYS_RW_MAX : a[2];
 	const void *src;
 
 	if (!f)
-		return -EBADF;
+		return -LX_EBADF;
 	if (len == 0)
 		return sys_file_write(t, f, "", 0);
 	src = sys_mem(t, a[1], len);
 	if (!src)
-		return -EFAULT;
+		return -LX_EFAULT;
 	return sys_file_write(t, f, src, len);
 }
 
-SYS_HANDLER(sys_pread64)
+int64_t sys_pread64(struct sys_task *t, const uint64_t a[6])
 {
 	struct sys_file *f = sys_fd_get(t, (int32_t)a[0]);
 	uint64_t len = a[2] > SYS_RW_MAX ? SYS_RW_MAX : a[2];
@@ -153,16 +146,16 @@ SYS_HANDLER(sys_pread64)
 	void *dst;
 
 	if (!f)
-		return -EBADF;
+		return -LX_EBADF;
 	if ((int64_t)pos < 0)
-		return -EINVAL;
+		return -LX_EINVAL;
 	if (f->kind != SYS_FILE_NODE)
-		return -ESPIPE;
+		return -LX_ESPIPE;
 	if (len == 0)
-		return readable(f) ? 0 : -EBADF;
+		return readable(f) ? 0 : -LX_EBADF;
 	dst = sys_mem(t, a[1], len);
 	if (!dst)
-		return -EFAULT;
+		return -LX_EFAULT;
 	return sys_file_read(t, f, dst, len, &pos);
 }
 
@@ -177,15 +170,15 @@ static int load_iov(struct sys_task *t, uint64_t gva, uint64_t cnt, struct iov *
 	uint64_t total = 0;
 
 	if (cnt > IOV_MAX_COUNT)
-		return -EINVAL;
+		return -LX_EINVAL;
 	if (cnt && sys_mem_read(t, v, gva, cnt * sizeof *v) < 0)
-		return -EFAULT;
+		return -LX_EFAULT;
 	for (uint64_t i = 0; i < cnt; i++) {
 		if ((int64_t)v[i].len < 0 || v[i].len > INT64_MAX - total)
-			return -EINVAL;
+			return -LX_EINVAL;
 		total += v[i].len;
 		if (v[i].len && !sys_mem(t, v[i].base, v[i].len))
-			return -EFAULT;
+			return -LX_EFAULT;
 	}
 	return 0;
 }
@@ -198,12 +191,12 @@ static int64_t vector_io(struct sys_task *t, const uint64_t a[6], int is_write)
 	int rc;
 
 	if (!f)
-		return -EBADF;
+		return -LX_EBADF;
 	rc = load_iov(t, a[1], a[2], v);
 	if (rc < 0)
 		return rc;
 	if (is_write ? !writable(f) : !readable(f))
-		return -EBADF;
+		return -LX_EBADF;
 	for (uint64_t i = 0; i < a[2] && done < SYS_RW_MAX; i++) {
 		uint64_t len = v[i].len;
 		int64_t n;
@@ -225,52 +218,52 @@ static int64_t vector_io(struct sys_task *t, const uint64_t a[6], int is_write)
 	return (int64_t)done;
 }
 
-SYS_HANDLER(sys_readv)
+int64_t sys_readv(struct sys_task *t, const uint64_t a[6])
 {
 	return vector_io(t, a, 0);
 }
 
-SYS_HANDLER(sys_writev)
+int64_t sys_writev(struct sys_task *t, const uint64_t a[6])
 {
 	return vector_io(t, a, 1);
 }
 
-SYS_HANDLER(sys_lseek)
+int64_t sys_lseek(struct sys_task *t, const uint64_t a[6])
 {
 	struct sys_file *f = sys_fd_get(t, (int32_t)a[0]);
 	int64_t off = (int64_t)a[1], base;
 
 	if (!f)
-		return -EBADF;
+		return -LX_EBADF;
 	if (f->kind != SYS_FILE_NODE)
-		return -ESPIPE;
+		return -LX_ESPIPE;
 	if (t->nodes[f->node].device) {
 		f->pos = 0; /* character devices have no position */
 		return 0;
 	}
 	switch (a[2]) {
-	case SEEK_SET:
+	case LX_SEEK_SET:
 		base = 0;
 		break;
-	case SEEK_CUR:
+	case LX_SEEK_CUR:
 		base = (int64_t)f->pos;
 		break;
-	case SEEK_END:
+	case LX_SEEK_END:
 		if (t->nodes[f->node].is_dir)
-			return -EINVAL;
+			return -LX_EINVAL;
 		base = (int64_t)t->nodes[f->node].len;
 		break;
 	default:
-		return -EINVAL;
+		return -LX_EINVAL;
 	}
 	if ((off > 0 && base > INT64_MAX - off) || base + off < 0)
-		return -EINVAL;
+		return -LX_EINVAL;
 	f->pos = (uint64_t)(base + off);
 	return (int64_t)f->pos;
 }
 
 /* As on Linux, pwrite on an O_APPEND file appends. */
-SYS_HANDLER(sys_pwrite64)
+int64_t sys_pwrite64(struct sys_task *t, const uint64_t a[6])
 {
 	struct sys_file *f = sys_fd_get(t, (int32_t)a[0]);
 	uint64_t len = a[2] > SYS_RW_MAX ? SYS_RW_MAX : a[2];
@@ -278,59 +271,56 @@ SYS_HANDLER(sys_pwrite64)
 	struct sys_node *n;
 
 	if (!f)
-		return -EBADF;
+		return -LX_EBADF;
 	if ((int64_t)a[3] < 0)
-		return -EINVAL;
+		return -LX_EINVAL;
 	if (f->kind != SYS_FILE_NODE)
-		return -ESPIPE;
+		return -LX_ESPIPE;
 	n = &t->nodes[f->node];
 	if (!writable(f) || n->is_dir)
-		return -EBADF;
+		return -LX_EBADF;
 	if (len == 0)
 		return 0;
 	src = sys_mem(t, a[1], len);
 	if (!src)
-		return -EFAULT;
+		return -LX_EFAULT;
 	if (n->device)
 		return (int64_t)len;
-	return node_write_at(t, n, (f->flags & O_APPEND) ? n->len : a[3], src, len);
+	return node_write_at(t, n, (f->flags & LX_O_APPEND) ? n->len : a[3], src, len);
 }
 
 /* Growing counts against the output budget like a write of zeros. */
-SYS_HANDLER(sys_ftruncate)
+int64_t sys_ftruncate(struct sys_task *t, const uint64_t a[6])
 {
 	struct sys_file *f = sys_fd_get(t, (int32_t)a[0]);
 	struct sys_node *n;
 	int64_t granted;
 
 	if (!f)
-		return -EBADF;
+		return -LX_EBADF;
 	if ((int64_t)a[1] < 0)
-		return -EINVAL;
+		return -LX_EINVAL;
 	if (f->kind != SYS_FILE_NODE || !t->nodes[f->node].writable || t->nodes[f->node].is_dir || !writable(f))
-		return -EINVAL;
+		return -LX_EINVAL;
 	n = &t->nodes[f->node];
 	if (a[1] <= n->len) {
 		n->len = (size_t)a[1];
 		return 0;
 	}
-	granted = sys_output_grant(t, a[1] - n->len);
+	/* growing is all or nothing */
+	granted = sys_output_grant(t, a[1] - n->len, a[1] - n->len);
 	if (granted < 0)
 		return granted;
-	if ((uint64_t)granted < a[1] - n->len) {
-		sys_stop_task(t, SYS_STOP_OUTPUT_LIMIT);
-		return -EFBIG;
-	}
-	if (sys_node_reserve(n, a[1]) < 0)
-		return -ENOSPC;
+	if (sys_node_reserve(t, n, a[1]) < 0)
+		return -LX_ENOSPC;
 	memset(n->data + n->len, 0, (size_t)(a[1] - n->len));
 	n->len = (size_t)a[1];
-	sys_output_commit(t, (uint64_t)granted, (uint64_t)granted);
+	sys_output_charge(t, (uint64_t)granted, (uint64_t)granted);
 	return 0;
 }
 
 /* Nothing is buffered below the layer: syncing is checking the fd. */
-SYS_HANDLER(sys_fsync)
+int64_t sys_fsync(struct sys_task *t, const uint64_t a[6])
 {
-	return sys_fd_get(t, (int32_t)a[0]) ? 0 : -EBADF;
+	return sys_fd_get(t, (int32_t)a[0]) ? 0 : -LX_EBADF;
 }

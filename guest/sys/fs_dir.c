@@ -2,8 +2,6 @@
  * order. The directory offset is 0 for ".", 1 for "..", and k + 2 for
  * "resume at node index k", which stays valid because nodes are never
  * removed. */
-#include <errno.h>
-#include <string.h>
 
 #include "guest/sys/sys_internal.h"
 
@@ -16,7 +14,7 @@
  * or 0 when it does not fit. */
 static size_t put_dirent(uint8_t *dst, size_t room, uint64_t ino, uint64_t next, uint8_t type, const char *name)
 {
-	size_t nlen = strlen(name);
+	size_t nlen = sys_strlen(name);
 	size_t reclen = (DIRENT_HEAD + nlen + 1 + 7) & ~(size_t)7;
 	uint16_t rl = (uint16_t)reclen;
 	int64_t off = (int64_t)next;
@@ -58,7 +56,7 @@ static int entry_at(const struct sys_task *t, size_t dir, uint64_t pos, uint64_t
 	return -1;
 }
 
-SYS_HANDLER(sys_getdents64)
+int64_t sys_getdents64(struct sys_task *t, const uint64_t a[6])
 {
 	struct sys_file *f = sys_fd_get(t, (int32_t)a[0]);
 	uint64_t count = a[2] > 0x7fffffff ? 0x7fffffff : a[2];
@@ -66,12 +64,12 @@ SYS_HANDLER(sys_getdents64)
 	size_t used = 0;
 
 	if (!f)
-		return -EBADF;
+		return -LX_EBADF;
 	if (f->kind != SYS_FILE_NODE || !t->nodes[f->node].is_dir)
-		return -ENOTDIR;
+		return -LX_ENOTDIR;
 	buf = count ? sys_mem(t, a[1], count) : NULL;
 	if (count && !buf)
-		return -EFAULT;
+		return -LX_EFAULT;
 	for (;;) {
 		uint64_t ino, next;
 		const char *name;
@@ -83,7 +81,7 @@ SYS_HANDLER(sys_getdents64)
 		n = buf ? put_dirent(buf + used, (size_t)count - used, ino, next, type, name) : 0;
 		if (n == 0) {
 			if (used == 0)
-				return -EINVAL;
+				return -LX_EINVAL;
 			break;
 		}
 		used += n;

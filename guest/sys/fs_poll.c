@@ -3,10 +3,6 @@
  * open descriptor is ready for what it can do, and a poll with nothing
  * ready only sleeps out its timeout. Rust's runtime polls fds 0-2 at
  * start-up and aborts if poll itself fails. */
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <string.h>
 
 #include "guest/sys/sys_internal.h"
 
@@ -22,12 +18,12 @@ static int16_t ready_events(struct sys_task *t, int32_t fd, int16_t events)
 		return 0;
 	f = sys_fd_get(t, fd);
 	if (!f)
-		return POLLNVAL;
-	acc = f->flags & O_ACCMODE;
-	if (acc != O_WRONLY)
-		can |= POLLIN | POLLRDNORM;
-	if (acc != O_RDONLY)
-		can |= POLLOUT | POLLWRNORM;
+		return LX_POLLNVAL;
+	acc = f->flags & LX_O_ACCMODE;
+	if (acc != LX_O_WRONLY)
+		can |= LX_POLLIN | LX_POLLRDNORM;
+	if (acc != LX_O_RDONLY)
+		can |= LX_POLLOUT | LX_POLLWRNORM;
 	return (int16_t)(can & events);
 }
 
@@ -37,10 +33,10 @@ static int64_t do_poll(struct sys_task *t, uint64_t fds, uint64_t nfds, int64_t 
 	int64_t ready = 0;
 
 	if (nfds > t->cfg.max_open_files)
-		return -EINVAL;
+		return -LX_EINVAL;
 	p = nfds ? sys_mem(t, fds, nfds * POLLFD_SIZE) : NULL;
 	if (nfds && !p)
-		return -EFAULT;
+		return -LX_EFAULT;
 	for (uint64_t i = 0; i < nfds; i++) {
 		int32_t fd;
 		int16_t events, revents;
@@ -56,7 +52,7 @@ static int64_t do_poll(struct sys_task *t, uint64_t fds, uint64_t nfds, int64_t 
 	return ready;
 }
 
-SYS_HANDLER(sys_poll)
+int64_t sys_poll(struct sys_task *t, const uint64_t a[6])
 {
 	int32_t ms = (int32_t)a[2];
 
@@ -65,17 +61,17 @@ SYS_HANDLER(sys_poll)
 	return do_poll(t, a[0], a[1], ms > 0 ? ms * 1000000ll : 0);
 }
 
-SYS_HANDLER(sys_ppoll)
+int64_t sys_ppoll(struct sys_task *t, const uint64_t a[6])
 {
 	int64_t ts[2] = { 0, 0 };
 
 	if (a[2]) {
 		if (sys_mem_read(t, ts, a[2], sizeof ts) < 0)
-			return -EFAULT;
+			return -LX_EFAULT;
 		if (ts[0] < 0 || ts[1] < 0 || ts[1] >= 1000000000)
-			return -EINVAL;
+			return -LX_EINVAL;
 	}
 	if (a[3] && a[4] != 8)
-		return -EINVAL;
+		return -LX_EINVAL;
 	return do_poll(t, a[0], a[1], ts[0] > 9000000000ll ? INT64_MAX : ts[0] * 1000000000ll + ts[1]);
 }

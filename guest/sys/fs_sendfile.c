@@ -1,9 +1,6 @@
 /* sendfile: copies from a file to any writable descriptor through a
  * bounce buffer, because the destination may be the very node whose data
  * a write can reallocate. cat and cp in busybox use it. */
-#include <errno.h>
-#include <fcntl.h>
-#include <stdlib.h>
 
 #include "guest/sys/sys_internal.h"
 
@@ -11,12 +8,12 @@
 
 static int64_t copy_loop(struct sys_task *t, struct sys_file *in, struct sys_file *out, uint64_t *pos, uint64_t count)
 {
-	uint8_t *buf = malloc(BOUNCE);
+	uint8_t *buf = sys_alloc(t, BOUNCE, 1);
 	uint64_t done = 0;
 	int64_t rc = 0;
 
 	if (!buf)
-		return -ENOMEM;
+		return -LX_ENOMEM;
 	while (done < count) {
 		uint64_t want = count - done < BOUNCE ? count - done : BOUNCE;
 		int64_t got = sys_file_read(t, in, buf, want, pos);
@@ -34,11 +31,11 @@ static int64_t copy_loop(struct sys_task *t, struct sys_file *in, struct sys_fil
 			break;
 		}
 	}
-	free(buf);
+	sys_release(t, buf);
 	return done ? (int64_t)done : rc;
 }
 
-SYS_HANDLER(sys_sendfile)
+int64_t sys_sendfile(struct sys_task *t, const uint64_t a[6])
 {
 	struct sys_file *out = sys_fd_get(t, (int32_t)a[0]);
 	struct sys_file *in = sys_fd_get(t, (int32_t)a[1]);
@@ -47,18 +44,18 @@ SYS_HANDLER(sys_sendfile)
 	int64_t rc;
 
 	if (!in || !out)
-		return -EBADF;
-	if ((in->flags & O_ACCMODE) == O_WRONLY || (out->flags & O_ACCMODE) == O_RDONLY)
-		return -EBADF;
-	if (in->kind != SYS_FILE_NODE || t->nodes[in->node].is_dir || (out->flags & O_APPEND))
-		return -EINVAL;
+		return -LX_EBADF;
+	if ((in->flags & LX_O_ACCMODE) == LX_O_WRONLY || (out->flags & LX_O_ACCMODE) == LX_O_RDONLY)
+		return -LX_EBADF;
+	if (in->kind != SYS_FILE_NODE || t->nodes[in->node].is_dir || (out->flags & LX_O_APPEND))
+		return -LX_EINVAL;
 	if (a[2]) {
 		int64_t off;
 
 		if (sys_mem_read(t, &off, a[2], sizeof off) < 0)
-			return -EFAULT;
+			return -LX_EFAULT;
 		if (off < 0)
-			return -EINVAL;
+			return -LX_EINVAL;
 		pos = (uint64_t)off;
 	} else {
 		pos = in->pos;

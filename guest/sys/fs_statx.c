@@ -1,14 +1,11 @@
 /* statx: the same facts as the stat family in the statx layout. Rust's
  * standard library asks statx first. */
-#include <errno.h>
-#include <fcntl.h>
-#include <string.h>
 
 #include "guest/sys/sys_internal.h"
 
 #define STATX_SIZE 256
 #define STATX_BASIC 0x7ffu /* type, mode, nlink, uid, gid, times, ino, size, blocks */
-#define STATX_FLAGS (AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | 0x6000 /* sync type */)
+#define STATX_FLAGS (LX_AT_SYMLINK_NOFOLLOW | LX_AT_EMPTY_PATH | LX_AT_NO_AUTOMOUNT | 0x6000 /* sync type */)
 
 static int write_statx(struct sys_task *t, uint64_t gva, const struct sys_kstat *k)
 {
@@ -30,7 +27,7 @@ static int write_statx(struct sys_task *t, uint64_t gva, const struct sys_kstat 
 	return sys_mem_write(t, gva, b, sizeof b);
 }
 
-SYS_HANDLER(sys_statx)
+int64_t sys_statx(struct sys_task *t, const uint64_t a[6])
 {
 	int64_t dirfd = (int32_t)a[0];
 	struct sys_kstat k;
@@ -39,17 +36,17 @@ SYS_HANDLER(sys_statx)
 	int rc;
 
 	if (a[2] & ~(uint64_t)STATX_FLAGS)
-		return -EINVAL;
-	if (a[1] == 0 && !(a[2] & AT_EMPTY_PATH))
-		return -EFAULT;
+		return -LX_EINVAL;
+	if (a[1] == 0 && !(a[2] & LX_AT_EMPTY_PATH))
+		return -LX_EFAULT;
 	p = a[1] ? sys_mem(t, a[1], 1) : "";
 	if (!p)
-		return -EFAULT;
-	if (*p == 0 && (a[2] & AT_EMPTY_PATH)) {
-		struct sys_file *f = dirfd == AT_FDCWD ? NULL : sys_fd_get(t, dirfd);
+		return -LX_EFAULT;
+	if (*p == 0 && (a[2] & LX_AT_EMPTY_PATH)) {
+		struct sys_file *f = dirfd == LX_AT_FDCWD ? NULL : sys_fd_get(t, dirfd);
 
-		if (dirfd != AT_FDCWD && !f)
-			return -EBADF;
+		if (dirfd != LX_AT_FDCWD && !f)
+			return -LX_EBADF;
 		if (f)
 			sys_stat_file(t, f, &k);
 		else
@@ -60,7 +57,7 @@ SYS_HANDLER(sys_statx)
 	if (rc < 0)
 		return rc;
 	if (w.node < 0)
-		return -ENOENT;
+		return -LX_ENOENT;
 	sys_stat_node(t, (size_t)w.node, &k);
 	return write_statx(t, a[4], &k);
 }

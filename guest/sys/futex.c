@@ -2,8 +2,6 @@
  * a wait can only end by its value differing or its timeout. glibc aborts
  * when futex itself fails (libstdc++'s once-initialisation reaches it), so
  * the common operations get their exact single-thread answers. */
-#include <errno.h>
-#include <linux/futex.h>
 #include <stdint.h>
 
 #include "guest/sys/sys_internal.h"
@@ -20,45 +18,45 @@ static int64_t wait_alone(struct sys_task *t, uint64_t ts_gva, int absolute, int
 	if (!ts_gva) {
 		sys_log(t, "futex wait with no other thread to wake it: sleeping until the deadline");
 		t->ops.sleep_ns(t->ctx, INT64_MAX);
-		return -ETIMEDOUT;
+		return -LX_ETIMEDOUT;
 	}
 	if (sys_mem_read(t, ts, ts_gva, sizeof ts) < 0)
-		return -EFAULT;
+		return -LX_EFAULT;
 	if (ts[0] < 0 || ts[1] < 0 || ts[1] >= NS)
-		return -EINVAL;
+		return -LX_EINVAL;
 	ns = ts[0] > INT64_MAX / NS - 1 ? INT64_MAX : ts[0] * NS + ts[1];
 	if (absolute)
 		ns -= t->ops.clock_ns(t->ctx, realtime ? 0 : 1);
 	if (ns > 0)
 		t->ops.sleep_ns(t->ctx, ns);
-	return -ETIMEDOUT;
+	return -LX_ETIMEDOUT;
 }
 
-SYS_HANDLER(sys_futex)
+int64_t sys_futex(struct sys_task *t, const uint64_t a[6])
 {
 	int op = (int)a[1];
-	int cmd = op & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
+	int cmd = op & ~(LX_FUTEX_PRIVATE_FLAG | LX_FUTEX_CLOCK_REALTIME);
 	uint32_t cur;
 
 	if (a[0] % 4)
-		return -EINVAL;
+		return -LX_EINVAL;
 	if (sys_mem_read(t, &cur, a[0], sizeof cur) < 0)
-		return -EFAULT;
+		return -LX_EFAULT;
 	switch (cmd) {
-	case FUTEX_WAKE:
-	case FUTEX_WAKE_BITSET:
-	case FUTEX_REQUEUE:
+	case LX_FUTEX_WAKE:
+	case LX_FUTEX_WAKE_BITSET:
+	case LX_FUTEX_REQUEUE:
 		return 0;
-	case FUTEX_CMP_REQUEUE:
-		return cur == (uint32_t)a[5] ? 0 : -EAGAIN;
-	case FUTEX_WAIT:
-	case FUTEX_WAIT_BITSET:
-		if (cmd == FUTEX_WAIT_BITSET && (uint32_t)a[5] == 0)
-			return -EINVAL;
+	case LX_FUTEX_CMP_REQUEUE:
+		return cur == (uint32_t)a[5] ? 0 : -LX_EAGAIN;
+	case LX_FUTEX_WAIT:
+	case LX_FUTEX_WAIT_BITSET:
+		if (cmd == LX_FUTEX_WAIT_BITSET && (uint32_t)a[5] == 0)
+			return -LX_EINVAL;
 		if (cur != (uint32_t)a[2])
-			return -EAGAIN;
-		return wait_alone(t, a[3], cmd == FUTEX_WAIT_BITSET, !!(op & FUTEX_CLOCK_REALTIME));
+			return -LX_EAGAIN;
+		return wait_alone(t, a[3], cmd == LX_FUTEX_WAIT_BITSET, !!(op & LX_FUTEX_CLOCK_REALTIME));
 	default:
-		return -ENOSYS;
+		return -LX_ENOSYS;
 	}
 }

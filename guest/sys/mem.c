@@ -1,7 +1,5 @@
 /* The one checked way to turn a guest pointer into a host pointer. Every
  * handler goes through here; nothing else adds mem.base to a guest value. */
-#include <errno.h>
-#include <string.h>
 
 #include "guest/sys/sys_internal.h"
 
@@ -35,7 +33,7 @@ int sys_mem_read(struct sys_task *t, void *dst, uint64_t gva, uint64_t len)
 	const void *src = sys_mem(t, gva, len);
 
 	if (!src)
-		return -EFAULT;
+		return -LX_EFAULT;
 	memcpy(dst, src, len);
 	return 0;
 }
@@ -45,7 +43,7 @@ int sys_mem_write(struct sys_task *t, uint64_t gva, const void *src, uint64_t le
 	void *dst = sys_mem(t, gva, len);
 
 	if (!dst)
-		return -EFAULT;
+		return -LX_EFAULT;
 	memcpy(dst, src, len);
 	return 0;
 }
@@ -60,15 +58,15 @@ int sys_mem_string(struct sys_task *t, uint64_t gva, char *buf, size_t cap)
 	const uint8_t *src, *nul;
 
 	if (cap == 0)
-		return -ENAMETOOLONG;
+		return -LX_ENAMETOOLONG;
 	src = sys_mem(t, gva, 1);
 	if (!src)
-		return -EFAULT;
+		return -LX_EFAULT;
 	avail = m->user_hi - gva;
 	scan = avail < cap ? avail : cap;
-	nul = memchr(src, 0, scan);
+	nul = sys_memchr(src, 0, scan);
 	if (!nul)
-		return scan == avail && avail < cap ? -EFAULT : -ENAMETOOLONG;
+		return scan == avail && avail < cap ? -LX_EFAULT : -LX_ENAMETOOLONG;
 	memcpy(buf, src, (size_t)(nul - src) + 1);
 	return (int)(nul - src);
 }

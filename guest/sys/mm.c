@@ -7,10 +7,6 @@
  * zeroed (or discarded) when it is given back, so a fresh mapping needs no
  * work. Protections are accepted and remembered nowhere: every page the
  * guest owns stays readable and writable. */
-#include <errno.h>
-#include <fcntl.h>
-#include <string.h>
-#include <sys/mman.h>
 
 #include "guest/sys/sys_internal.h"
 
@@ -124,10 +120,10 @@ static int64_t find_free_run(const struct sys_task *t, uint64_t count)
 static int64_t out_of_memory(struct sys_task *t)
 {
 	t->out_of_memory = 1;
-	return -ENOMEM;
+	return -LX_ENOMEM;
 }
 
-SYS_HANDLER(sys_brk)
+int64_t sys_brk(struct sys_task *t, const uint64_t a[6])
 {
 	uint64_t want = a[0], old_end, new_end;
 
@@ -157,18 +153,18 @@ SYS_HANDLER(sys_brk)
 static int64_t check_file_map(struct sys_task *t, const uint64_t a[6], struct sys_node **node)
 {
 	struct sys_file *f = sys_fd_get(t, (int32_t)a[4]);
-	int shared = (a[3] & MAP_TYPE) != MAP_PRIVATE;
+	int shared = (a[3] & LX_MAP_TYPE) != LX_MAP_PRIVATE;
 
 	if (!f)
-		return -EBADF;
+		return -LX_EBADF;
 	if (f->kind != SYS_FILE_NODE || t->nodes[f->node].is_dir)
-		return -ENODEV;
+		return -LX_ENODEV;
 	if (t->nodes[f->node].device)
-		return t->nodes[f->node].device == SYS_DEV_ZERO ? 0 : -ENODEV; /* /dev/zero maps zeros */
-	if ((f->flags & O_ACCMODE) == O_WRONLY)
-		return -EACCES;
-	if (shared && (a[2] & PROT_WRITE))
-		return t->nodes[f->node].writable ? -ENODEV : -EACCES;
+		return t->nodes[f->node].device == SYS_DEV_ZERO ? 0 : -LX_ENODEV; /* /dev/zero maps zeros */
+	if ((f->flags & LX_O_ACCMODE) == LX_O_WRONLY)
+		return -LX_EACCES;
+	if (shared && (a[2] & LX_PROT_WRITE))
+		return t->nodes[f->node].writable ? -LX_ENODEV : -LX_EACCES;
 	*node = &t->nodes[f->node];
 	return 0;
 }
@@ -179,14 +175,14 @@ static int64_t place_mapping(struct sys_task *t, uint64_t addr, uint64_t len, ui
 {
 	uint64_t count;
 
-	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+	if (flags & (LX_MAP_FIXED | LX_MAP_FIXED_NOREPLACE)) {
 		if (addr % SYS_PAGE)
-			return -EINVAL;
+			return -LX_EINVAL;
 		if (!heap_pages(t, addr, len, first, &count))
-			return -ENOMEM;
+			return -LX_ENOMEM;
 		if (!pages_free(t, *first, count)) {
-			if (!(flags & MAP_FIXED))
-				return -EEXIST;
+			if (!(flags & LX_MAP_FIXED))
+				return -LX_EEXIST;
 			release_pages(t, *first, count);
 		}
 		return 0;
@@ -198,17 +194,17 @@ static int64_t place_mapping(struct sys_task *t, uint64_t addr, uint64_t len, ui
 	return 0;
 }
 
-SYS_HANDLER(sys_mmap)
+int64_t sys_mmap(struct sys_task *t, const uint64_t a[6])
 {
 	uint64_t len = a[1], flags = a[3], off = a[5], first;
 	struct sys_node *node = NULL;
 	int64_t rc;
 
-	if (len == 0 || off % SYS_PAGE || (flags & MAP_TYPE) == 0)
-		return -EINVAL;
+	if (len == 0 || off % SYS_PAGE || (flags & LX_MAP_TYPE) == 0)
+		return -LX_EINVAL;
 	if (len > t->cfg.heap_hi - t->cfg.heap_lo)
 		return out_of_memory(t);
-	if (!(flags & MAP_ANONYMOUS)) {
+	if (!(flags & LX_MAP_ANONYMOUS)) {
 		rc = check_file_map(t, a, &node);
 		if (rc < 0)
 			return rc;
@@ -228,12 +224,12 @@ SYS_HANDLER(sys_mmap)
 /* Pages outside the heap belong to the loader's image and stack; unmapping
  * them is accepted and does nothing, which no correct program can tell
  * apart except by touching memory it gave up. */
-SYS_HANDLER(sys_munmap)
+int64_t sys_munmap(struct sys_task *t, const uint64_t a[6])
 {
 	uint64_t addr = a[0], len = a[1], first, count;
 
 	if (addr % SYS_PAGE || len == 0 || addr > UINT64_MAX - SYS_PAGE || len > UINT64_MAX - SYS_PAGE - addr)
-		return -EINVAL;
+		return -LX_EINVAL;
 	if (clip_to_heap(t, addr, len, &first, &count))
 		release_pages(t, first, count);
 	return 0;
@@ -249,18 +245,18 @@ static int pages_all_used(const struct sys_task *t, uint64_t first, uint64_t cou
 
 /* Grows in place when the pages above are free, else moves (with
  * MREMAP_MAYMOVE) by copying; both libcs use it to grow large blocks. */
-SYS_HANDLER(sys_mremap)
+int64_t sys_mremap(struct sys_task *t, const uint64_t a[6])
 {
 	uint64_t old = a[0], old_len = PAGE_UP(a[1]), new_len = a[2], flags = a[3];
 	uint64_t first, count, new_count, dest;
 	int64_t at;
 
-	if (old % SYS_PAGE || new_len == 0 || old_len == 0 || (flags & ~(uint64_t)MREMAP_MAYMOVE))
-		return -EINVAL;
+	if (old % SYS_PAGE || new_len == 0 || old_len == 0 || (flags & ~(uint64_t)LX_MREMAP_MAYMOVE))
+		return -LX_EINVAL;
 	if (new_len > t->cfg.heap_hi - t->cfg.heap_lo)
 		return out_of_memory(t);
 	if (!heap_pages(t, old, old_len, &first, &count) || !pages_all_used(t, first, count))
-		return -EFAULT;
+		return -LX_EFAULT;
 	new_count = PAGE_UP(new_len) / SYS_PAGE;
 	if (new_count <= count) {
 		release_pages(t, first + new_count, count - new_count);
@@ -270,7 +266,7 @@ SYS_HANDLER(sys_mremap)
 		claim_pages(t, first + count, new_count - count);
 		return (int64_t)old;
 	}
-	if (!(flags & MREMAP_MAYMOVE))
+	if (!(flags & LX_MREMAP_MAYMOVE))
 		return out_of_memory(t);
 	at = find_free_run(t, new_count);
 	if (at < 0)
@@ -282,28 +278,28 @@ SYS_HANDLER(sys_mremap)
 	return (int64_t)dest;
 }
 
-SYS_HANDLER(sys_mprotect)
+int64_t sys_mprotect(struct sys_task *t, const uint64_t a[6])
 {
 	uint64_t addr = a[0], len = a[1];
-	uint64_t known = PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN | PROT_GROWSUP;
+	uint64_t known = LX_PROT_READ | LX_PROT_WRITE | LX_PROT_EXEC | LX_PROT_GROWSDOWN | LX_PROT_GROWSUP;
 
 	if (addr % SYS_PAGE || (a[2] & ~known))
-		return -EINVAL;
+		return -LX_EINVAL;
 	if (len && !sys_mem(t, addr, PAGE_UP(len) ? PAGE_UP(len) : len))
-		return -ENOMEM;
+		return -LX_ENOMEM;
 	return 0;
 }
 
 /* MADV_DONTNEED has a visible effect on private anonymous memory (it reads
  * as zero afterwards), so it is honoured for heap pages; all other advice
  * is only advice. */
-SYS_HANDLER(sys_madvise)
+int64_t sys_madvise(struct sys_task *t, const uint64_t a[6])
 {
 	uint64_t addr = a[0], len = a[1], first, count;
 
 	if (addr % SYS_PAGE || addr > UINT64_MAX - SYS_PAGE || len > UINT64_MAX - SYS_PAGE - addr)
-		return -EINVAL;
-	if (a[2] == MADV_DONTNEED && len && clip_to_heap(t, addr, len, &first, &count)) {
+		return -LX_EINVAL;
+	if (a[2] == LX_MADV_DONTNEED && len && clip_to_heap(t, addr, len, &first, &count)) {
 		for (uint64_t i = first; i < first + count; i++)
 			if (page_used(t, i))
 				zero_range(t, i, 1);

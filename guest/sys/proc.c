@@ -1,9 +1,5 @@
 /* The process: exit, the thread area and thread bookkeeping, prctl and
  * resource limits. The task is one process with one thread. */
-#include <errno.h>
-#include <string.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
 
 #include "guest/sys/sys_internal.h"
 
@@ -14,26 +10,26 @@
 #define RLIM_INF UINT64_MAX
 #define N_LIMITS 16
 
-SYS_HANDLER(sys_exit)
+int64_t sys_exit(struct sys_task *t, const uint64_t a[6])
 {
 	t->exit_code = (int)(a[0] & 0xff);
 	sys_stop_task(t, SYS_STOP_EXIT);
 	return 0;
 }
 
-SYS_HANDLER(sys_exit_group)
+int64_t sys_exit_group(struct sys_task *t, const uint64_t a[6])
 {
 	return sys_exit(t, a);
 }
 
-SYS_HANDLER(sys_arch_prctl)
+int64_t sys_arch_prctl(struct sys_task *t, const uint64_t a[6])
 {
 	switch (a[0]) {
 	case ARCH_SET_FS_CODE: {
 		int rc;
 
 		if (a[1] >= CANONICAL_LIMIT)
-			return -EPERM;
+			return -LX_EPERM;
 		rc = t->ops.set_fs_base(t->ctx, a[1]);
 		if (rc < 0)
 			return rc;
@@ -43,11 +39,11 @@ SYS_HANDLER(sys_arch_prctl)
 	case ARCH_GET_FS_CODE:
 		return sys_mem_write(t, a[1], &t->fs_base, sizeof t->fs_base);
 	default:
-		return -EINVAL;
+		return -LX_EINVAL;
 	}
 }
 
-SYS_HANDLER(sys_set_tid_address)
+int64_t sys_set_tid_address(struct sys_task *t, const uint64_t a[6])
 {
 	(void)t;
 	(void)a;
@@ -56,21 +52,21 @@ SYS_HANDLER(sys_set_tid_address)
 
 /* Accepted and ignored: with one thread there is nobody to wake when it
  * dies, which is all the robust list is for. */
-SYS_HANDLER(sys_set_robust_list)
+int64_t sys_set_robust_list(struct sys_task *t, const uint64_t a[6])
 {
 	(void)t;
-	return a[1] == ROBUST_LIST_HEAD_SIZE ? 0 : -EINVAL;
+	return a[1] == ROBUST_LIST_HEAD_SIZE ? 0 : -LX_EINVAL;
 }
 
 /* Deliberately -ENOSYS (and not counted as unsupported): both libcs treat
  * it as "no rseq" and fall back to getcpu, which is exact here, while
  * registering would promise the kernel's update-and-abort contract on an
  * area the layer never looks at again. */
-SYS_HANDLER(sys_rseq)
+int64_t sys_rseq(struct sys_task *t, const uint64_t a[6])
 {
 	(void)t;
 	(void)a;
-	return -ENOSYS;
+	return -LX_ENOSYS;
 }
 
 void sys_limits_init(struct sys_task *t)
@@ -79,15 +75,15 @@ void sys_limits_init(struct sys_task *t)
 
 	for (int i = 0; i < N_LIMITS; i++)
 		t->limits[i][0] = t->limits[i][1] = RLIM_INF;
-	t->limits[RLIMIT_FSIZE][0] = t->limits[RLIMIT_FSIZE][1] = t->cfg.max_output;
-	t->limits[RLIMIT_DATA][0] = t->limits[RLIMIT_DATA][1] = heap;
-	t->limits[RLIMIT_STACK][0] = 8ull << 20;
-	t->limits[RLIMIT_CORE][0] = t->limits[RLIMIT_CORE][1] = 0;
-	t->limits[RLIMIT_NPROC][0] = t->limits[RLIMIT_NPROC][1] = 1;
-	t->limits[RLIMIT_NOFILE][0] = t->limits[RLIMIT_NOFILE][1] = t->cfg.max_open_files;
-	t->limits[RLIMIT_MEMLOCK][0] = t->limits[RLIMIT_MEMLOCK][1] = 0;
-	t->limits[RLIMIT_AS][0] = t->limits[RLIMIT_AS][1] = t->cfg.mem.user_hi - t->cfg.mem.user_lo;
-	for (int i = RLIMIT_SIGPENDING; i <= RLIMIT_RTPRIO; i++)
+	t->limits[LX_RLIMIT_FSIZE][0] = t->limits[LX_RLIMIT_FSIZE][1] = t->cfg.max_output;
+	t->limits[LX_RLIMIT_DATA][0] = t->limits[LX_RLIMIT_DATA][1] = heap;
+	t->limits[LX_RLIMIT_STACK][0] = 8ull << 20;
+	t->limits[LX_RLIMIT_CORE][0] = t->limits[LX_RLIMIT_CORE][1] = 0;
+	t->limits[LX_RLIMIT_NPROC][0] = t->limits[LX_RLIMIT_NPROC][1] = 1;
+	t->limits[LX_RLIMIT_NOFILE][0] = t->limits[LX_RLIMIT_NOFILE][1] = t->cfg.max_open_files;
+	t->limits[LX_RLIMIT_MEMLOCK][0] = t->limits[LX_RLIMIT_MEMLOCK][1] = 0;
+	t->limits[LX_RLIMIT_AS][0] = t->limits[LX_RLIMIT_AS][1] = t->cfg.mem.user_hi - t->cfg.mem.user_lo;
+	for (int i = LX_RLIMIT_SIGPENDING; i <= LX_RLIMIT_RTPRIO; i++)
 		t->limits[i][0] = t->limits[i][1] = 0;
 }
 
@@ -96,68 +92,68 @@ static int64_t do_prlimit(struct sys_task *t, uint64_t res, uint64_t new_gva, ui
 	uint64_t lim[2];
 
 	if (res >= N_LIMITS)
-		return -EINVAL;
+		return -LX_EINVAL;
 	if (new_gva) {
 		if (sys_mem_read(t, lim, new_gva, sizeof lim) < 0)
-			return -EFAULT;
+			return -LX_EFAULT;
 		if (lim[0] > lim[1])
-			return -EINVAL;
+			return -LX_EINVAL;
 		if (lim[1] > t->limits[res][1])
-			return -EPERM;
+			return -LX_EPERM;
 	}
 	if (old_gva && sys_mem_write(t, old_gva, t->limits[res], sizeof lim) < 0)
-		return -EFAULT;
+		return -LX_EFAULT;
 	if (new_gva)
 		memcpy(t->limits[res], lim, sizeof lim);
 	return 0;
 }
 
-SYS_HANDLER(sys_prlimit64)
+int64_t sys_prlimit64(struct sys_task *t, const uint64_t a[6])
 {
 	int64_t pid = (int32_t)a[0];
 
 	if (pid != 0 && pid != SYS_PID)
-		return -ESRCH;
+		return -LX_ESRCH;
 	return do_prlimit(t, a[1], a[2], a[3]);
 }
 
-SYS_HANDLER(sys_getrlimit)
+int64_t sys_getrlimit(struct sys_task *t, const uint64_t a[6])
 {
 	if (a[1] == 0)
-		return -EFAULT;
+		return -LX_EFAULT;
 	return do_prlimit(t, a[0], 0, a[1]);
 }
 
 /* The options libcs and runtimes use on themselves; the name is kept so
  * it reads back. Unknown options are EINVAL, as on Linux. */
-SYS_HANDLER(sys_prctl)
+int64_t sys_prctl(struct sys_task *t, const uint64_t a[6])
 {
 	switch (a[0]) {
-	case PR_SET_NAME: {
+	case LX_PR_SET_NAME: {
 		char name[16];
 		int rc = sys_mem_string(t, a[1], name, sizeof name);
 
-		if (rc == -EFAULT)
+		if (rc == -LX_EFAULT)
 			return rc;
-		if (rc == -ENAMETOOLONG && sys_mem_read(t, name, a[1], sizeof name - 1) < 0)
-			return -EFAULT;
+		if (rc == -LX_ENAMETOOLONG && sys_mem_read(t, name, a[1], sizeof name - 1) < 0)
+			return -LX_EFAULT;
 		name[sizeof name - 1] = 0;
 		memcpy(t->comm, name, sizeof name);
 		return 0;
 	}
-	case PR_GET_NAME:
+	case LX_PR_GET_NAME:
 		return sys_mem_write(t, a[1], t->comm, sizeof t->comm);
-	case PR_GET_DUMPABLE:
+	case LX_PR_GET_DUMPABLE:
 		return 0;
-	case PR_SET_DUMPABLE:
-		return a[1] <= 1 ? 0 : -EINVAL;
-	case PR_SET_NO_NEW_PRIVS:
-		return a[1] == 1 && !a[2] && !a[3] && !a[4] ? 0 : -EINVAL;
-	case PR_GET_NO_NEW_PRIVS:
+	case LX_PR_SET_DUMPABLE:
+		return a[1] <= 1 ? 0 : -LX_EINVAL;
+	case LX_PR_SET_NO_NEW_PRIVS:
+		return a[1] == 1 && !a[2] && !a[3] && !a[4] ? 0 : -LX_EINVAL;
+	case LX_PR_GET_NO_NEW_PRIVS:
 		return 1;
-	case PR_SET_PDEATHSIG:
-		return a[1] <= 64 ? 0 : -EINVAL;
+	case LX_PR_SET_PDEATHSIG:
+		return a[1] <= 64 ? 0 : -LX_EINVAL;
 	default:
-		return -EINVAL;
+		return -LX_EINVAL;
 	}
 }

@@ -2,8 +2,6 @@
  * timers; faults stop it in the VMM), but libcs install handlers and masks
  * at start-up and read them back, so the state is kept and checked as
  * Linux would, and a signal the task sends itself gets its default action. */
-#include <errno.h>
-#include <string.h>
 
 #include "guest/sys/sys_internal.h"
 
@@ -63,44 +61,44 @@ static int64_t raise_self(struct sys_task *t, uint64_t sig)
 	if (sig == 0)
 		return 0;
 	if (sig > 64)
-		return -EINVAL;
+		return -LX_EINVAL;
 	t->sigpending |= 1ull << (sig - 1);
 	deliver_pending(t);
 	return 0;
 }
 
-SYS_HANDLER(sys_rt_sigaction)
+int64_t sys_rt_sigaction(struct sys_task *t, const uint64_t a[6])
 {
 	uint64_t sig = a[0];
 	uint8_t act[SIGACTION_SIZE];
 
 	if (a[3] != SIGSET_SIZE || sig < 1 || sig > 64)
-		return -EINVAL;
+		return -LX_EINVAL;
 	if (a[1] && (sig == SIG_KILL || sig == SIG_STOP))
-		return -EINVAL;
+		return -LX_EINVAL;
 	if (a[1] && sys_mem_read(t, act, a[1], sizeof act) < 0)
-		return -EFAULT;
+		return -LX_EFAULT;
 	if (a[2] && sys_mem_write(t, a[2], t->sigactions[sig - 1], SIGACTION_SIZE) < 0)
-		return -EFAULT;
+		return -LX_EFAULT;
 	if (a[1])
 		memcpy(t->sigactions[sig - 1], act, sizeof act);
 	return 0;
 }
 
-SYS_HANDLER(sys_rt_sigprocmask)
+int64_t sys_rt_sigprocmask(struct sys_task *t, const uint64_t a[6])
 {
 	uint64_t set = 0, old = t->sigmask;
 
 	if (a[3] != SIGSET_SIZE)
-		return -EINVAL;
+		return -LX_EINVAL;
 	if (a[1]) {
 		if (a[0] > 2)
-			return -EINVAL;
+			return -LX_EINVAL;
 		if (sys_mem_read(t, &set, a[1], sizeof set) < 0)
-			return -EFAULT;
+			return -LX_EFAULT;
 	}
 	if (a[2] && sys_mem_write(t, a[2], &old, sizeof old) < 0)
-		return -EFAULT;
+		return -LX_EFAULT;
 	if (a[1]) {
 		if (a[0] == 0)
 			t->sigmask |= set;
@@ -114,7 +112,7 @@ SYS_HANDLER(sys_rt_sigprocmask)
 	return 0;
 }
 
-SYS_HANDLER(sys_sigaltstack)
+int64_t sys_sigaltstack(struct sys_task *t, const uint64_t a[6])
 {
 	uint8_t ss[24];
 	uint32_t flags = 0;
@@ -122,17 +120,17 @@ SYS_HANDLER(sys_sigaltstack)
 
 	if (a[0]) {
 		if (sys_mem_read(t, ss, a[0], sizeof ss) < 0)
-			return -EFAULT;
+			return -LX_EFAULT;
 		memcpy(&flags, ss + 8, sizeof flags);
 		memcpy(&size, ss + 16, sizeof size);
 		if ((flags & ~(SS_DISABLE_FLAG | SS_AUTODISARM_FLAG | SS_ONSTACK_FLAG)) ||
 		    (flags & (SS_DISABLE_FLAG | SS_ONSTACK_FLAG)) == (SS_DISABLE_FLAG | SS_ONSTACK_FLAG))
-			return -EINVAL;
+			return -LX_EINVAL;
 		if (!(flags & SS_DISABLE_FLAG) && size < MIN_SIGSTACK)
-			return -ENOMEM;
+			return -LX_ENOMEM;
 	}
 	if (a[1] && sys_mem_write(t, a[1], t->altstack, sizeof t->altstack) < 0)
-		return -EFAULT;
+		return -LX_EFAULT;
 	if (a[0]) {
 		if (flags & SS_DISABLE_FLAG) {
 			memset(ss, 0, sizeof ss);
@@ -143,25 +141,25 @@ SYS_HANDLER(sys_sigaltstack)
 	return 0;
 }
 
-SYS_HANDLER(sys_kill)
+int64_t sys_kill(struct sys_task *t, const uint64_t a[6])
 {
 	int64_t pid = (int32_t)a[0];
 
 	if (pid != SYS_PID && pid != 0 && pid != -1)
-		return -ESRCH;
+		return -LX_ESRCH;
 	return raise_self(t, a[1]);
 }
 
-SYS_HANDLER(sys_tkill)
+int64_t sys_tkill(struct sys_task *t, const uint64_t a[6])
 {
 	if ((int32_t)a[0] != SYS_PID)
-		return (int32_t)a[0] <= 0 ? -EINVAL : -ESRCH;
+		return (int32_t)a[0] <= 0 ? -LX_EINVAL : -LX_ESRCH;
 	return raise_self(t, a[1]);
 }
 
-SYS_HANDLER(sys_tgkill)
+int64_t sys_tgkill(struct sys_task *t, const uint64_t a[6])
 {
 	if ((int32_t)a[0] != SYS_PID || (int32_t)a[1] != SYS_PID)
-		return (int32_t)a[0] <= 0 || (int32_t)a[1] <= 0 ? -EINVAL : -ESRCH;
+		return (int32_t)a[0] <= 0 || (int32_t)a[1] <= 0 ? -LX_EINVAL : -LX_ESRCH;
 	return raise_self(t, a[2]);
 }

@@ -1,33 +1,15 @@
 /* The task object: set-up, the dispatch entry point, stop reasons and the
  * counters the VMM puts into the result. */
-#include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "guest/sys/sys_internal.h"
 
-void sys_log(struct sys_task *t, const char *fmt, ...)
+/* Cut at cap - 1 bytes, as snprintf("%s") would. */
+static void copy_hostname(char *dst, size_t cap, const char *src)
 {
-	char line[256];
-	va_list ap;
+	size_t n = sys_strnlen(src, cap - 1);
 
-	if (!t->ops.log)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
-	va_end(ap);
-	t->ops.log(t->ctx, line);
-}
-
-/* The first reason wins: a task that exited and then (impossibly) wrote
- * more keeps its exit status. */
-int sys_stop_task(struct sys_task *t, enum sys_stop why)
-{
-	if (t->stop == SYS_RUNNING)
-		t->stop = why;
-	return 0;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
 }
 
 static int config_is_valid(const struct sys_config *c)
@@ -64,22 +46,22 @@ struct sys_task *sys_task_new(const struct sys_config *cfg, const struct sys_ops
 	if (!cfg || !ops || !config_is_valid(cfg))
 		return NULL;
 	if (!ops->read_stdin || !ops->write_stream || !ops->clock_ns || !ops->sleep_ns ||
-	    !ops->random || !ops->set_fs_base)
+	    !ops->random || !ops->set_fs_base || !ops->alloc || !ops->resize || !ops->release)
 		return NULL;
-	t = calloc(1, sizeof *t);
+	t = ops->alloc(ctx, sizeof *t);
 	if (!t)
 		return NULL;
 	t->cfg = *cfg;
 	t->ops = *ops;
 	t->ctx = ctx;
-	snprintf(t->hostname, sizeof t->hostname, "%s", cfg->hostname ? cfg->hostname : "kettle");
+	copy_hostname(t->hostname, sizeof t->hostname, cfg->hostname ? cfg->hostname : "kettle");
 	if (t->cfg.max_open_files == 0)
 		t->cfg.max_open_files = SYS_DEFAULT_OPEN_FILES;
 	if (t->cfg.max_open_files < 3)
 		t->cfg.max_open_files = 3;
 
 	t->n_pages = (cfg->heap_hi - cfg->heap_lo) / SYS_PAGE;
-	t->used = calloc(t->n_pages / 8 + 1, 1);
+	t->used = sys_alloc(t, t->n_pages / 8 + 1, 1);
 	if (!t->used)
 		goto fail_task;
 	t->brk_cur = cfg->brk_start;
@@ -88,15 +70,17 @@ struct sys_task *sys_task_new(const struct sys_config *cfg, const struct sys_ops
 	memcpy(t->comm, "main", 5);
 	t->altstack[8] = 2; /* SS_DISABLE: no alternate stack yet */
 
-	if (sys_vfs_init(t) < 0)
+	/* /dev comes right after the root, /input and /output: inode numbers
+	 * follow creation order. */
+	if (sys_vfs_init(t) < 0 || sys_dev_init(t) < 0)
 		goto fail_vfs;
 	return t;
 
 fail_vfs:
 	sys_vfs_free(t);
-	free(t->used);
+	sys_release(t, t->used);
 fail_task:
-	free(t);
+	ops->release(ctx, t);
 	return NULL;
 }
 
@@ -105,9 +89,9 @@ void sys_task_free(struct sys_task *t)
 	if (!t)
 		return;
 	sys_vfs_free(t);
-	free(t->used);
-	free(t->unsupported);
-	free(t);
+	sys_release(t, t->used);
+	sys_release(t, t->unsupported);
+	sys_release(t, t);
 }
 
 /* Remembers an unsupported number once, so the log names each syscall a
@@ -127,7 +111,7 @@ static void note_unsupported(struct sys_task *t, uint64_t nr)
 		 * stop growing at a sane size instead of trusting it. */
 		if (cap > 1024)
 			return;
-		p = realloc(t->unsupported, cap * sizeof *p);
+		p = sys_resize(t, t->unsupported, cap, sizeof *p);
 		if (!p)
 			return;
 		t->unsupported = p;
@@ -148,7 +132,7 @@ int64_t sys_dispatch(struct sys_task *t, uint64_t nr, const uint64_t args[6])
 	h = sys_handler_for(nr);
 	if (!h) {
 		note_unsupported(t, nr);
-		return -ENOSYS;
+		return -LX_ENOSYS;
 	}
 	return h(t, args);
 }
@@ -185,7 +169,7 @@ int sys_task_output(const struct sys_task *t, size_t i, const char **name, const
 	const struct sys_node *n;
 
 	if (i >= t->n_outputs)
-		return -ENOENT;
+		return -LX_ENOENT;
 	n = &t->nodes[t->outputs[i]];
 	if (name)
 		*name = n->name;

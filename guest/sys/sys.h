@@ -1,10 +1,11 @@
 /* The Linux-ABI syscall layer: freestanding C that serves one guest's
  * syscalls against its memory and its file table.
  *
- * It touches nothing on the host by itself. Everything outside guest memory
+ * It touches nothing on the host by itself and calls no C library (it is
+ * built with -ffreestanding -nostdinc). Everything outside guest memory
  * (stdin, stdout/stderr sinks, the clock, randomness, sleeping, the FS base
- * register) goes through struct sys_ops, so the same code can later run
- * inside the guest as a ring-0 shim. Guest memory is one contiguous range
+ * register, the layer's own memory) goes through struct sys_ops, so the
+ * same code can later run inside the guest as a ring-0 shim. Guest memory is one contiguous range
  * that is directly addressable from here (true for the VMM, which maps it,
  * and for an identity-mapped in-guest shim); every guest pointer is checked
  * against the user range before it is touched.
@@ -41,6 +42,12 @@ struct sys_ops {
 	/* One human-readable diagnostic line (no newline), e.g. the first use
 	 * of an unsupported syscall. May be NULL. */
 	void (*log)(void *ctx, const char *line);
+	/* Memory for the layer's own state (the task, its file tree, output
+	 * data up to max_output), as calloc(1, size), realloc and free do:
+	 * the layer calls no allocator of its own. */
+	void *(*alloc)(void *ctx, size_t size);
+	void *(*resize)(void *ctx, void *p, size_t size);
+	void (*release)(void *ctx, void *p);
 };
 
 /* Guest memory as the layer sees it. Address g of the guest is at base + g.
@@ -73,7 +80,8 @@ enum sys_stop {
 	SYS_STOP_FILE_LIMIT,   /* too many /output files */
 };
 
-/* Allocation, setup and teardown (host side; uses malloc). */
+/* Setup and teardown; all memory comes from ops. NULL for a bad config,
+ * a missing op or no memory. */
 struct sys_task *sys_task_new(const struct sys_config *cfg, const struct sys_ops *ops, void *ctx);
 void sys_task_free(struct sys_task *t);
 

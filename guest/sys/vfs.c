@@ -5,10 +5,6 @@
  * component at a time against the tree itself, which gives Linux's answers
  * for "..", ".", doubled slashes, files used as directories and overlong
  * names without any string rewriting that could be fooled. */
-#include <errno.h>
-#include <fcntl.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "guest/sys/sys_internal.h"
 
@@ -17,7 +13,7 @@
 static int64_t find_child(const struct sys_task *t, size_t dir, const char *name)
 {
 	for (size_t i = 1; i < t->n_nodes; i++)
-		if (t->nodes[i].parent == dir && strcmp(t->nodes[i].name, name) == 0)
+		if (t->nodes[i].parent == dir && sys_strcmp(t->nodes[i].name, name) == 0)
 			return (int64_t)i;
 	return -1;
 }
@@ -28,18 +24,18 @@ int sys_vfs_add(struct sys_task *t, size_t parent, const char *name, int is_dir,
 
 	if (t->n_nodes == t->cap_nodes) {
 		size_t cap = t->cap_nodes ? t->cap_nodes * 2 : 16;
-		struct sys_node *p = realloc(t->nodes, cap * sizeof *p);
+		struct sys_node *p = sys_resize(t, t->nodes, cap, sizeof *p);
 
 		if (!p)
-			return -ENOMEM;
+			return -LX_ENOMEM;
 		t->nodes = p;
 		t->cap_nodes = cap;
 	}
 	n = &t->nodes[t->n_nodes];
 	memset(n, 0, sizeof *n);
-	n->name = strdup(name);
+	n->name = sys_strdup(t, name);
 	if (!n->name)
-		return -ENOMEM;
+		return -LX_ENOMEM;
 	n->parent = t->n_nodes == 0 ? ROOT : parent;
 	n->is_dir = is_dir;
 	n->writable = writable;
@@ -63,7 +59,7 @@ static int next_component(const char **p, char name[SYS_NAME_MAX + 1])
 		e++;
 	len = (size_t)(e - s);
 	if (len > SYS_NAME_MAX)
-		return -ENAMETOOLONG;
+		return -LX_ENAMETOOLONG;
 	memcpy(name, s, len);
 	name[len] = 0;
 	*p = e;
@@ -74,13 +70,13 @@ int sys_vfs_walk(const struct sys_task *t, size_t start, const char *path, struc
 {
 	size_t cur = *path == '/' ? ROOT : start;
 	const char *p = path;
-	size_t plen = strlen(path);
+	size_t plen = sys_strlen(path);
 	char name[SYS_NAME_MAX + 1];
 	int len;
 
 	memset(w, 0, sizeof *w);
 	if (plen == 0)
-		return -ENOENT;
+		return -LX_ENOENT;
 	w->trailing_slash = path[plen - 1] == '/';
 	w->node = (int64_t)cur;
 	w->parent = t->nodes[cur].parent;
@@ -88,10 +84,10 @@ int sys_vfs_walk(const struct sys_task *t, size_t start, const char *path, struc
 		int64_t child;
 
 		if (!t->nodes[cur].is_dir)
-			return -ENOTDIR;
-		if (strcmp(name, ".") == 0)
+			return -LX_ENOTDIR;
+		if (sys_strcmp(name, ".") == 0)
 			child = (int64_t)cur;
-		else if (strcmp(name, "..") == 0)
+		else if (sys_strcmp(name, "..") == 0)
 			child = (int64_t)t->nodes[cur].parent;
 		else
 			child = find_child(t, cur, name);
@@ -104,7 +100,7 @@ int sys_vfs_walk(const struct sys_task *t, size_t start, const char *path, struc
 			while (*rest == '/')
 				rest++;
 			if (*rest)
-				return -ENOENT;
+				return -LX_ENOENT;
 			w->node = -1;
 			return 0;
 		}
@@ -114,7 +110,7 @@ int sys_vfs_walk(const struct sys_task *t, size_t start, const char *path, struc
 	if (len < 0)
 		return len;
 	if (w->node >= 0 && w->trailing_slash && !t->nodes[w->node].is_dir)
-		return -ENOTDIR;
+		return -LX_ENOTDIR;
 	return 0;
 }
 
@@ -126,13 +122,13 @@ int sys_vfs_resolve(struct sys_task *t, int64_t dirfd, uint64_t path_gva, struct
 
 	if (rc < 0)
 		return rc;
-	if (path[0] != '/' && path[0] && (int32_t)dirfd != AT_FDCWD) {
+	if (path[0] != '/' && path[0] && (int32_t)dirfd != LX_AT_FDCWD) {
 		struct sys_file *f = sys_fd_get(t, (int32_t)dirfd);
 
 		if (!f)
-			return -EBADF;
+			return -LX_EBADF;
 		if (f->kind != SYS_FILE_NODE || !t->nodes[f->node].is_dir)
-			return -ENOTDIR;
+			return -LX_ENOTDIR;
 		start = f->node;
 	}
 	return sys_vfs_walk(t, start, path, w);
@@ -144,16 +140,16 @@ int sys_vfs_create_output(struct sys_task *t, const struct sys_walk *w, size_t *
 	int rc;
 
 	if (!t->nodes[w->parent].writable)
-		return -EROFS;
+		return -LX_EROFS;
 	if (w->trailing_slash)
-		return -EISDIR;
+		return -LX_EISDIR;
 	if (t->n_outputs >= t->cfg.max_output_files) {
 		sys_stop_task(t, SYS_STOP_FILE_LIMIT);
-		return -EDQUOT;
+		return -LX_EDQUOT;
 	}
-	list = realloc(t->outputs, (t->n_outputs + 1) * sizeof *list);
+	list = sys_resize(t, t->outputs, t->n_outputs + 1, sizeof *list);
 	if (!list)
-		return -ENOMEM;
+		return -LX_ENOMEM;
 	t->outputs = list;
 	rc = sys_vfs_add(t, w->parent, w->name, 0, 1, out);
 	if (rc < 0)
@@ -162,7 +158,7 @@ int sys_vfs_create_output(struct sys_task *t, const struct sys_walk *w, size_t *
 	return 0;
 }
 
-int sys_node_reserve(struct sys_node *n, uint64_t end)
+int sys_node_reserve(struct sys_task *t, struct sys_node *n, uint64_t end)
 {
 	uint64_t cap = n->cap ? n->cap : 4096;
 	uint8_t *p;
@@ -172,42 +168,20 @@ int sys_node_reserve(struct sys_node *n, uint64_t end)
 	while (cap < end)
 		cap = cap > UINT64_MAX / 2 ? end : cap * 2;
 	if (cap > SIZE_MAX)
-		return -ENOMEM;
-	p = realloc(n->data, (size_t)cap);
+		return -LX_ENOMEM;
+	p = sys_resize(t, n->data, (size_t)cap, 1);
 	if (!p)
-		return -ENOMEM;
+		return -LX_ENOMEM;
 	n->data = p;
 	n->cap = (size_t)cap;
 	return 0;
 }
 
-/* How many of want bytes the output budget still allows; -EFBIG when it
- * is spent (the task is then stopped). */
-int64_t sys_output_grant(struct sys_task *t, uint64_t want)
-{
-	uint64_t room = t->cfg.max_output - t->output_used;
-
-	if (want == 0)
-		return 0;
-	if (room == 0) {
-		sys_stop_task(t, SYS_STOP_OUTPUT_LIMIT);
-		return -EFBIG;
-	}
-	return (int64_t)(want < room ? want : room);
-}
-
-void sys_output_commit(struct sys_task *t, uint64_t granted, uint64_t want)
-{
-	t->output_used += granted;
-	if (granted < want)
-		sys_stop_task(t, SYS_STOP_OUTPUT_LIMIT);
-}
-
 /* ---- descriptors ---- */
 
-struct sys_file *sys_file_new(enum sys_file_kind kind, size_t node, int flags)
+struct sys_file *sys_file_new(struct sys_task *t, enum sys_file_kind kind, size_t node, int flags)
 {
-	struct sys_file *f = calloc(1, sizeof *f);
+	struct sys_file *f = sys_alloc(t, 1, sizeof *f);
 
 	if (!f)
 		return NULL;
@@ -218,10 +192,10 @@ struct sys_file *sys_file_new(enum sys_file_kind kind, size_t node, int flags)
 	return f;
 }
 
-void sys_file_put(struct sys_file *f)
+void sys_file_put(struct sys_task *t, struct sys_file *f)
 {
 	if (f && --f->refs == 0)
-		free(f);
+		sys_release(t, f);
 }
 
 struct sys_file *sys_fd_get(struct sys_task *t, int64_t fd)
@@ -242,7 +216,7 @@ int sys_fd_install(struct sys_task *t, struct sys_file *f, unsigned min_fd, int 
 			return (int)i;
 		}
 	}
-	return -EMFILE;
+	return -LX_EMFILE;
 }
 
 int sys_fd_close(struct sys_task *t, int64_t fd)
@@ -250,19 +224,19 @@ int sys_fd_close(struct sys_task *t, int64_t fd)
 	struct sys_file *f = sys_fd_get(t, fd);
 
 	if (!f)
-		return -EBADF;
+		return -LX_EBADF;
 	t->fds[fd].file = NULL;
 	t->fds[fd].cloexec = 0;
-	sys_file_put(f);
+	sys_file_put(t, f);
 	return 0;
 }
 
 static int open_std(struct sys_task *t, enum sys_file_kind kind, int fd, int flags)
 {
-	struct sys_file *f = sys_file_new(kind, 0, flags);
+	struct sys_file *f = sys_file_new(t, kind, 0, flags);
 
 	if (!f)
-		return -ENOMEM;
+		return -LX_ENOMEM;
 	f->stream_fd = fd;
 	t->fds[fd].file = f;
 	return 0;
@@ -273,44 +247,44 @@ int sys_vfs_init(struct sys_task *t)
 	size_t input, output;
 
 	t->n_fds = t->cfg.max_open_files;
-	t->fds = calloc(t->n_fds, sizeof *t->fds);
+	t->fds = sys_alloc(t, t->n_fds, sizeof *t->fds);
 	if (!t->fds)
-		return -ENOMEM;
+		return -LX_ENOMEM;
 	if (sys_vfs_add(t, ROOT, "", 1, 0, NULL) < 0 ||
 	    sys_vfs_add(t, ROOT, "input", 1, 0, &input) < 0 ||
-	    sys_vfs_add(t, ROOT, "output", 1, 1, &output) < 0 || sys_dev_init(t) < 0)
-		return -ENOMEM;
-	if (open_std(t, SYS_FILE_STDIN, 0, O_RDONLY) < 0 ||
-	    open_std(t, SYS_FILE_STREAM, 1, O_WRONLY) < 0 ||
-	    open_std(t, SYS_FILE_STREAM, 2, O_WRONLY) < 0)
-		return -ENOMEM;
+	    sys_vfs_add(t, ROOT, "output", 1, 1, &output) < 0)
+		return -LX_ENOMEM;
+	if (open_std(t, SYS_FILE_STDIN, 0, LX_O_RDONLY) < 0 ||
+	    open_std(t, SYS_FILE_STREAM, 1, LX_O_WRONLY) < 0 ||
+	    open_std(t, SYS_FILE_STREAM, 2, LX_O_WRONLY) < 0)
+		return -LX_ENOMEM;
 	return 0;
 }
 
 void sys_vfs_free(struct sys_task *t)
 {
 	for (unsigned i = 0; t->fds && i < t->n_fds; i++)
-		sys_file_put(t->fds[i].file);
-	free(t->fds);
+		sys_file_put(t, t->fds[i].file);
+	sys_release(t, t->fds);
 	for (size_t i = 0; i < t->n_nodes; i++) {
-		free(t->nodes[i].name);
-		free(t->nodes[i].data);
+		sys_release(t, t->nodes[i].name);
+		sys_release(t, t->nodes[i].data);
 	}
-	free(t->nodes);
-	free(t->outputs);
+	sys_release(t, t->nodes);
+	sys_release(t, t->outputs);
 }
 
 static int add_file_node(struct sys_task *t, size_t dir, const char *name, const void *data, size_t len)
 {
-	uint8_t *copy = malloc(len ? len : 1);
+	uint8_t *copy = sys_alloc(t, len ? len : 1, 1);
 	size_t idx;
 	int rc;
 
 	if (!copy)
-		return -ENOMEM;
+		return -LX_ENOMEM;
 	rc = sys_vfs_add(t, dir, name, 0, 0, &idx);
 	if (rc < 0) {
-		free(copy);
+		sys_release(t, copy);
 		return rc;
 	}
 	if (len)
@@ -330,21 +304,21 @@ int sys_task_add_file(struct sys_task *t, const char *path, const void *data, si
 	size_t cur = ROOT, idx;
 	int n, rc;
 
-	if (!t || !path || path[0] != '/' || (len && !data) || strlen(path) >= SYS_PATH_MAX ||
-	    path[strlen(path) - 1] == '/')
-		return -EINVAL;
+	if (!t || !path || path[0] != '/' || (len && !data) || sys_strlen(path) >= SYS_PATH_MAX ||
+	    path[sys_strlen(path) - 1] == '/')
+		return -LX_EINVAL;
 	while ((n = next_component(&p, name)) > 0) {
 		int last = *p == 0;
 		int64_t child;
 
-		if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
-			return -EINVAL;
+		if (sys_strcmp(name, ".") == 0 || sys_strcmp(name, "..") == 0)
+			return -LX_EINVAL;
 		if (!t->nodes[cur].is_dir)
-			return -EINVAL;
+			return -LX_EINVAL;
 		child = find_child(t, cur, name);
 		if (last) {
 			if (child >= 0)
-				return -EEXIST;
+				return -LX_EEXIST;
 			return add_file_node(t, cur, name, data, len);
 		}
 		if (child < 0) {
@@ -355,5 +329,5 @@ int sys_task_add_file(struct sys_task *t, const char *path, const void *data, si
 		}
 		cur = (size_t)child;
 	}
-	return n < 0 ? n : -EINVAL;
+	return n < 0 ? n : -LX_EINVAL;
 }

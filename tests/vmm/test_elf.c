@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "vmm/elf_load.h"
+#include "vmm/elf.h"
 #include "vmm/gmem.h"
 #include "vmm/layout.h"
 #include "vmm/stack.h"

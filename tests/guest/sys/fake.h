@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "guest/sys/sys.h"
+#include "guest/sys/libc_memory.h"
 #include "tests/tap.h"
 
 #define MEM_SIZE (32ull << 20)
@@ -121,6 +122,9 @@ static const struct sys_ops fake_ops = {
 	.set_fs_base = fake_set_fs,
 	.discard = fake_discard,
 	.log = fake_log,
+	.alloc = sys_libc_alloc,
+	.resize = sys_libc_resize,
+	.release = sys_libc_release,
 };
 
 static inline struct sys_config fake_config(uint8_t *mem)

@@ -68,19 +68,12 @@ static int big_memory(void)
 	return 0;
 }
 
-int main(int argc, char **argv)
+static void report_inputs(void)
 {
 	char line[128];
 	struct stat st;
-	struct utsname u;
-	struct timespec ts;
-	FILE *f;
+	FILE *f = fopen("/input/data.txt", "r");
 
-	printf("argc=%d argv1=%s env=%s\n", argc, argc > 1 ? argv[1] : "-", getenv("KETTLE_TEST") ?
-	       getenv("KETTLE_TEST") : "-");
-	printf("memory=%d\n", big_memory());
-
-	f = fopen("/input/data.txt", "r");
 	if (f && fgets(line, sizeof line, f))
 		printf("input: %s", line);
 	if (f)
@@ -89,8 +82,13 @@ int main(int argc, char **argv)
 		printf("size=%lld regular=%d\n", (long long)st.st_size, S_ISREG(st.st_mode));
 	list_dir("/input");
 	list_dir("/");
+}
 
-	f = fopen("/output/result.txt", "w");
+/* 0, or the exit code saying which open failed */
+static int write_outputs(void)
+{
+	FILE *f = fopen("/output/result.txt", "w");
+
 	if (!f)
 		return 20;
 	fprintf(f, "result %d\n", 42);
@@ -100,17 +98,42 @@ int main(int argc, char **argv)
 		return 21;
 	fputs("appended\n", f);
 	fclose(f);
+	return 0;
+}
 
+static void report_refusals(void)
+{
 	errno = 0;
 	printf("open missing: %d\n", open("/input/missing", O_RDONLY) < 0 ? errno : 0);
 	printf("write input: %d\n", fopen("/input/data.txt", "w") ? 0 : errno);
 	printf("create elsewhere: %d\n", fopen("/newfile", "w") ? 0 : errno);
+}
+
+static void report_host(void)
+{
+	char line[128];
+	struct utsname u;
+	struct timespec ts;
 
 	if (fgets(line, sizeof line, stdin))
 		printf("stdin: %s", line);
 	if (uname(&u) == 0)
 		printf("uname: %s %s\n", u.sysname, u.machine);
 	printf("clock: %d\n", clock_gettime(CLOCK_MONOTONIC, &ts) == 0 && time(NULL) > 1600000000);
+}
+
+int main(int argc, char **argv)
+{
+	int rc;
+
+	printf("argc=%d argv1=%s env=%s\n", argc, argc > 1 ? argv[1] : "-", getenv("KETTLE_TEST") ?
+	       getenv("KETTLE_TEST") : "-");
+	printf("memory=%d\n", big_memory());
+	report_inputs();
+	if ((rc = write_outputs()))
+		return rc;
+	report_refusals();
+	report_host();
 	fprintf(stderr, "to stderr\n");
 	fflush(stdout);
 	return 3;

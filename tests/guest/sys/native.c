@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "guest/sys/sys.h"
+#include "guest/sys/libc_memory.h"
 
 #define PAGE 4096ull
 #define HEAP_LO 0x10000000ull
@@ -145,6 +146,9 @@ static const struct sys_ops native_ops = {
 	.set_fs_base = op_set_fs,
 	.discard = op_discard,
 	.log = op_log,
+	.alloc = sys_libc_alloc,
+	.resize = sys_libc_resize,
+	.release = sys_libc_release,
 };
 
 static void send(const void *p, size_t len)

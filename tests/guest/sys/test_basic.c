@@ -67,6 +67,9 @@ static void test_bad_config(void)
 	c = fake_config(mem);
 	ops.random = NULL;
 	CHECK(sys_task_new(&c, &ops, NULL) == NULL, "missing required ops are refused");
+	ops = fake_ops;
+	ops.alloc = NULL;
+	CHECK(sys_task_new(&c, &ops, NULL) == NULL, "a missing allocator is refused");
 }
 
 int main(void)

@@ -5,6 +5,8 @@
 #include <sys/syscall.h>
 
 #include "tests/guest/sys/fake.h"
+/* sys_mem itself: no syscall hands it an empty range at the very top. */
+#include "guest/sys/sys_internal.h"
 
 static void test_buffers(struct fake *f)
 {
@@ -65,6 +67,21 @@ static void test_vectors(struct fake *f)
 	CHECK(SC3(f, SYS_readv, 0, 0, 0) == 0, "readv of no entries is 0");
 }
 
+/* The range check directly: user memory is [USER_LO, MEM_SIZE). An empty
+ * range is fine anywhere inside it, but not at its end, where the host
+ * pointer would be one past the guest's memory. */
+static void test_range_edges(struct fake *f)
+{
+	CHECK(sys_mem(f->t, MEM_SIZE, 0) == NULL, "an empty range exactly at user_hi is refused");
+	CHECK(sys_mem(f->t, MEM_SIZE - 1, 0) == f->mem + MEM_SIZE - 1, "an empty range just below user_hi is fine");
+	CHECK(sys_mem(f->t, MEM_SIZE - 1, 1) == f->mem + MEM_SIZE - 1, "the last byte is fine");
+	CHECK(sys_mem(f->t, MEM_SIZE - 1, 2) == NULL, "one byte past user_hi is refused");
+	CHECK(sys_mem(f->t, USER_LO, 0) == f->mem + USER_LO, "an empty range at user_lo is fine");
+	CHECK(sys_mem(f->t, USER_LO - 1, 0) == NULL, "an empty range below user_lo is refused");
+	CHECK(sys_mem(f->t, MEM_SIZE + 1, 0) == NULL, "an empty range past user_hi is refused");
+	CHECK(sys_mem(f->t, UINT64_MAX, 0) == NULL, "an empty range at 2^64 - 1 is refused");
+}
+
 int main(void)
 {
 	struct fake *f = fake_new(NULL);
@@ -72,6 +89,7 @@ int main(void)
 	test_buffers(f);
 	test_strings(f);
 	test_vectors(f);
+	test_range_edges(f);
 	fake_free(f);
 	TAP_DONE();
 }

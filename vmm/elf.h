@@ -1,6 +1,6 @@
 /* Validating and loading a static x86-64 ELF executable into guest memory. */
-#ifndef KETTLE_VMM_ELF_LOAD_H
-#define KETTLE_VMM_ELF_LOAD_H
+#ifndef KETTLE_VMM_ELF_H
+#define KETTLE_VMM_ELF_H
 
 #include <stddef.h>
 #include <stdint.h>
