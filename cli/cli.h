@@ -18,10 +18,6 @@ int cli_attest_verify_azure(int argc, char **argv);
 int cli_attest_verify(int argc, char **argv);
 int cli_attest_measure(int argc, char **argv);
 
-/* Read a whole file of at most max bytes into a malloc'ed buffer (with a
- * NUL after the data). 0, -EFBIG when larger than max, or a negative errno. */
-int cli_read_file(const char *path, size_t max, uint8_t **out, size_t *len);
-
 /* Look up "--name VALUE" pairs; positional arguments are collected in
  * order. Returns 0 or -EINVAL for an unknown or valueless option. */
 struct cli_opt {

@@ -126,10 +126,9 @@ static enum quote_result check_signer(const uint8_t *ak_public, size_t ak_len,
 
 /* The TPM hashes the selected PCRs in selection order, each bank's PCRs
  * in ascending index, with the signing scheme's hash. */
-static enum quote_result check_pcrs(const struct tpm_attest *at,
-				    uint16_t hash,
-				    const struct quote_expect *ex,
-				    uint32_t *covered)
+enum quote_result quote_check_pcrs(const struct tpm_attest *at, uint16_t hash,
+				   const struct quote_expect *ex,
+				   uint32_t *covered)
 {
 	const EVP_MD *md = tpm_hash_md(hash);
 	uint8_t digest[EVP_MAX_MD_SIZE];
@@ -188,7 +187,7 @@ static enum quote_result check_attest(const uint8_t *ak_public, size_t ak_len,
 	if (at.extra_len != ex->nonce_len ||
 	    (ex->nonce_len && memcmp(at.extra, ex->nonce, ex->nonce_len)))
 		return QUOTE_E_NONCE;
-	if ((rc = check_pcrs(&at, hash, ex, &covered)))
+	if ((rc = quote_check_pcrs(&at, hash, ex, &covered)))
 		return rc;
 	if (info) {
 		info->clock = at.clock;

@@ -65,6 +65,19 @@ struct quote_info {
 	uint32_t pcr_mask; /* SHA-256 PCRs the quote covers */
 };
 
+struct tpm_attest;
+
+/* The PCR part of the checks alone, for a verifier that authenticated a
+ * parsed quote itself (Azure's AK is a JWK, not a TPMT_PUBLIC): every
+ * non-empty selection is of the SHA-256 bank and they cover
+ * expect->pcr_mask, and pcrDigest is `hash` over expect->pcrs of the
+ * selected PCRs. QUOTE_OK, QUOTE_E_PCR_SELECTION, QUOTE_E_PCR_DIGEST or
+ * QUOTE_E_INTERNAL; *covered is the selected SHA-256 PCRs once every
+ * selection has been looked at. */
+enum quote_result quote_check_pcrs(const struct tpm_attest *at, uint16_t hash,
+				   const struct quote_expect *expect,
+				   uint32_t *covered);
+
 enum quote_result quote_verify(const uint8_t *ak_public, size_t ak_len,
 			       const uint8_t *attest, size_t attest_len,
 			       const uint8_t *signature, size_t sig_len,

@@ -2,6 +2,7 @@
  * all report fields as JSON on stdout when every check holds; otherwise one
  * line on stderr naming the failed check. */
 #include "cli/cli.h"
+#include "lib/io.h"
 #include "attest/snp/snp_json.h"
 #include "attest/snp/snp_verify.h"
 
@@ -39,7 +40,7 @@ int cli_attest_snp_verify(int argc, char **argv)
 	size_t len = 0;
 	X509 *vcek = NULL, *ask = NULL, *ark = NULL;
 	json_t *j = NULL;
-	int rc = cli_read_file(pos[0], SNP_REPORT_SIZE, &raw, &len);
+	int rc = read_file_max(pos[0], SNP_REPORT_SIZE, &raw, &len);
 	if (rc) {
 		fprintf(stderr, "kettle: report %s: %s\n", pos[0],
 			rc == -EFBIG ? "larger than 1184 bytes, not an SEV-SNP report"

@@ -2,8 +2,10 @@
  * evidence from an Azure SEV-SNP confidential VM's vTPM. Prints the SNP
  * report, the runtime claims, the PCRs and the quote's nonce as JSON when
  * every check holds; otherwise one line naming the failed check. */
-#include "cli/azure/azure.h"
+#include "attest/azure/azure.h"
 #include "cli/cli.h"
+#include "lib/codec.h"
+#include "lib/io.h"
 #include "attest/snp/snp_json.h"
 
 #include <errno.h>
@@ -17,11 +19,7 @@ static const char usage[] =
 static json_t *hexj(const uint8_t *p, size_t n)
 {
 	char buf[2 * 64 + 1];
-	if (n > 64)
-		n = 64;
-	for (size_t i = 0; i < n; i++)
-		snprintf(buf + 2 * i, 3, "%02x", p[i]);
-	buf[2 * n] = '\0';
+	hex_encode(p, n > 64 ? 64 : n, buf);
 	return json_string(buf);
 }
 
@@ -57,8 +55,9 @@ int cli_attest_verify_azure(int argc, char **argv)
 	}
 	uint8_t nonce[64];
 	size_t nonce_len = 0;
-	if (opts[2].value &&
-	    azure_hex_decode(opts[2].value, nonce, sizeof(nonce), &nonce_len) != 0) {
+	/* an empty --nonce asks for a quote without extraData */
+	if (opts[2].value && opts[2].value[0] &&
+	    hex_decode_max(opts[2].value, nonce, sizeof(nonce), &nonce_len) != 0) {
 		fprintf(stderr, "kettle: --nonce: expect up to 64 bytes as hex\n");
 		return CLI_EXIT_USAGE;
 	}
@@ -71,7 +70,7 @@ int cli_attest_verify_azure(int argc, char **argv)
 	struct azure_result res = {0};
 	json_t *out = NULL;
 	const char *why = NULL;
-	int rc = cli_read_file(pos[0], AZ_EVIDENCE_MAX, &text, &len);
+	int rc = read_file_max(pos[0], AZ_EVIDENCE_MAX, &text, &len);
 	if (rc) {
 		fprintf(stderr, "kettle: evidence %s: %s\n", pos[0],
 			rc == -EFBIG ? "larger than 512 KiB" : strerror(-rc));
