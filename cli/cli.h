@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <openssl/x509.h>
+
 #define CLI_EXIT_OK 0
 #define CLI_EXIT_FAIL 1
 #define CLI_EXIT_USAGE 2
@@ -17,6 +19,10 @@ int cli_attest_snp_verify(int argc, char **argv);
 int cli_attest_verify_azure(int argc, char **argv);
 int cli_attest_verify(int argc, char **argv);
 int cli_attest_measure(int argc, char **argv);
+
+/* A PEM or DER certificate; on failure one line "kettle: WHAT PATH: why"
+ * on stderr. 0 or a negative errno. */
+int cli_load_cert(const char *what, const char *path, X509 **out);
 
 /* Look up "--name VALUE" pairs; positional arguments are collected in
  * order. Returns 0 or -EINVAL for an unknown or valueless option. */

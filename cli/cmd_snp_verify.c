@@ -14,16 +14,6 @@
 static const char usage[] =
 	"usage: kettle attest snp-verify REPORT.bin --vcek VCEK --ask ASK --ark ARK\n";
 
-static int load_cert(const char *what, const char *path, X509 **out)
-{
-	int rc = snp_cert_load(path, out);
-	if (rc == -EBADMSG)
-		fprintf(stderr, "kettle: %s %s: not a PEM or DER X.509 certificate\n", what, path);
-	else if (rc)
-		fprintf(stderr, "kettle: %s %s: %s\n", what, path, strerror(-rc));
-	return rc;
-}
-
 int cli_attest_snp_verify(int argc, char **argv)
 {
 	struct cli_opt opts[] = {{"--vcek", NULL}, {"--ask", NULL}, {"--ark", NULL}};
@@ -47,8 +37,9 @@ int cli_attest_snp_verify(int argc, char **argv)
 				     : strerror(-rc));
 		goto out;
 	}
-	if (load_cert("VCEK", opts[0].value, &vcek) || load_cert("ASK", opts[1].value, &ask) ||
-	    load_cert("ARK", opts[2].value, &ark))
+	if (cli_load_cert("VCEK", opts[0].value, &vcek) ||
+	    cli_load_cert("ASK", opts[1].value, &ask) ||
+	    cli_load_cert("ARK", opts[2].value, &ark))
 		goto out;
 
 	struct snp_report r;

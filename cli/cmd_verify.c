@@ -100,14 +100,8 @@ int cli_attest_verify(int argc, char **argv)
 	}
 	if (opts[1].value && load_refs(opts[1].value, &p, &refs))
 		goto out;
-	if (opts[2].value) {
-		int rc = snp_cert_load(opts[2].value, &p.ca_ark);
-		if (rc) {
-			fprintf(stderr, "kettle: --ca %s: %s\n", opts[2].value,
-				rc == -EBADMSG ? "not a PEM or DER X.509 certificate" : strerror(-rc));
-			goto out;
-		}
-	}
+	if (opts[2].value && cli_load_cert("--ca", opts[2].value, &p.ca_ark))
+		goto out;
 	if (!(bundle = load_json("evidence", pos[0], EVIDENCE_BUNDLE_MAX)))
 		goto out;
 	enum evidence_result r = evidence_verify(bundle, &p, c, err, sizeof err);

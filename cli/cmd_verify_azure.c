@@ -34,15 +34,6 @@ static json_t *result_json(const struct azure_evidence *ev, const struct azure_r
 			 hexj(res->attest.extra, res->attest.extra_len));
 }
 
-static int load(const char *what, const char *path, X509 **out)
-{
-	int rc = snp_cert_load(path, out);
-	if (rc)
-		fprintf(stderr, "kettle: %s %s: %s\n", what, path,
-			rc == -EBADMSG ? "not a PEM or DER X.509 certificate" : strerror(-rc));
-	return rc;
-}
-
 int cli_attest_verify_azure(int argc, char **argv)
 {
 	struct cli_opt opts[] = {{"--ask", NULL}, {"--ark", NULL}, {"--nonce", NULL}};
@@ -80,7 +71,8 @@ int cli_attest_verify_azure(int argc, char **argv)
 		fprintf(stderr, "kettle: %s: %s\n", pos[0], why);
 		goto out;
 	}
-	if (load("ASK", opts[0].value, &ask) || load("ARK", opts[1].value, &ark))
+	if (cli_load_cert("ASK", opts[0].value, &ask) ||
+	    cli_load_cert("ARK", opts[1].value, &ark))
 		goto out;
 	enum azure_status st =
 		azure_verify(&ev, ask, ark, opts[2].value ? nonce : NULL, nonce_len, &res);
