@@ -1,7 +1,8 @@
 /* Every part of a real bundle is covered by a check: changing any single
  * byte of the report, the quote, its signature, the AK, the nonce, each
- * event-log digest and event, and the task manifest makes verification
- * fail with the result that names the broken binding. One kettle-vmm run
+ * event-log digest and event, and the task manifest, or a pcr_mask that
+ * is not the quote's, makes verification fail with the result that names
+ * the broken binding. One kettle-vmm run
  * with an input and two outputs; argv: kettle-psp. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -217,6 +218,29 @@ static void check_manifest_disagrees(const char *field, json_t *value, const cha
 	json_decref(m);
 }
 
+/* A bundle's pcr_mask says which PCRs the quote covers; claiming one more
+ * (PCR 16, whose replayed value is zero like the one given) or one fewer
+ * must fail, though every listed value is right. */
+static void check_pcr_mask(void)
+{
+	json_t *q = json_object_get(bundle, "quote"), *pcrs = json_object_get(q, "pcrs");
+	json_int_t mask = json_integer_value(json_object_get(q, "pcr_mask"));
+	json_t *pcr9 = json_incref(json_object_get(pcrs, "9"));
+	CHECK(mask == 0x80ffff && pcr9, "the quote covers PCRs 0-15 and 23 (pcr_mask 0x%llx)",
+	      (unsigned long long)mask);
+	json_object_set_new(q, "pcr_mask", json_integer(mask | 1 << 16));
+	json_object_set_new(pcrs, "16", json_string("0000000000000000000000000000000000000000000000000000000000000000"));
+	CHECK(verify() == EVIDENCE_E_QUOTE_PCRS && strstr(err, "pcr_mask"),
+	      "pcr_mask claims PCR 16, which the quote does not select: %s", err);
+	json_object_del(pcrs, "16");
+	json_object_set_new(q, "pcr_mask", json_integer(mask & ~(1 << 9)));
+	json_object_del(pcrs, "9");
+	CHECK(verify() == EVIDENCE_E_QUOTE_PCRS, "pcr_mask leaves out PCR 9, which the quote selects: %s", err);
+	json_object_set_new(pcrs, "9", pcr9);
+	json_object_set_new(q, "pcr_mask", json_integer(mask));
+	CHECK(verify() == EVIDENCE_OK, "the restored bundle verifies again");
+}
+
 static void check_malformed(void)
 {
 	static const char *const keys[] = {"version", "nonce", "measurement", "report", "cert_chain",
@@ -301,6 +325,7 @@ int main(int argc, char **argv)
 		check_manifest_disagrees("argv", json_pack("[s]", "/other"), "argument digest");
 		check_manifest_disagrees("inputs", json_array(), "inputs");
 		check_manifest_disagrees("config", json_object(), "config");
+		check_pcr_mask();
 		check_malformed();
 	}
 	json_decref(bundle);
