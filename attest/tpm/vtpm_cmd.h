@@ -9,8 +9,8 @@
 #include <jansson.h>
 
 #include "attest/tpm/tpm_buf.h"
-#include "attest/tpm/vtpm.h"
 #include "attest/tpm/vtpm_libtpms.h"
+#include "attest/tpm/vtpm_quote.h"
 
 #define VTPM_AK_PUBLIC_MAX 256
 
