@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
 #include <openssl/x509.h>
 
 #define CLI_EXIT_OK 0
@@ -23,6 +24,11 @@ int cli_attest_measure(int argc, char **argv);
 /* A PEM or DER certificate; on failure one line "kettle: WHAT PATH: why"
  * on stderr. 0 or a negative errno. */
 int cli_load_cert(const char *what, const char *path, X509 **out);
+
+/* Prints j (NULL: out of memory) with json_dumpf flags and a newline on
+ * stdout and drops the reference. CLI_EXIT_OK, or CLI_EXIT_FAIL with
+ * "kettle: cannot print the WHAT" on stderr. */
+int cli_print_json(json_t *j, size_t flags, const char *what);
 
 /* Look up "--name VALUE" pairs; positional arguments are collected in
  * order. Returns 0 or -EINVAL for an unknown or valueless option. */

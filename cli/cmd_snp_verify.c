@@ -29,7 +29,6 @@ int cli_attest_snp_verify(int argc, char **argv)
 	uint8_t *raw = NULL;
 	size_t len = 0;
 	X509 *vcek = NULL, *ask = NULL, *ark = NULL;
-	json_t *j = NULL;
 	int rc = read_file_max(pos[0], SNP_REPORT_SIZE, &raw, &len);
 	if (rc) {
 		fprintf(stderr, "kettle: report %s: %s\n", pos[0],
@@ -48,15 +47,8 @@ int cli_attest_snp_verify(int argc, char **argv)
 		fprintf(stderr, "kettle: snp-verify failed: %s\n", snp_status_str(st));
 		goto out;
 	}
-	j = snp_report_to_json(&r);
-	if (!j || json_dumpf(j, stdout, JSON_INDENT(2)) != 0) {
-		fprintf(stderr, "kettle: cannot print the report\n");
-		goto out;
-	}
-	putchar('\n');
-	exit_code = fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+	exit_code = cli_print_json(snp_report_to_json(&r), JSON_INDENT(2), "report");
 out:
-	json_decref(j);
 	X509_free(vcek);
 	X509_free(ask);
 	X509_free(ark);

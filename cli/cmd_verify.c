@@ -56,15 +56,11 @@ static int load_refs(const char *path, struct evidence_policy *p, uint8_t (**ref
 static int print_claims(const struct evidence_claims *c, int nonce_checked)
 {
 	json_t *j = evidence_claims_json(c);
-	if (!j || json_object_set_new(j, "nonce_checked", json_boolean(nonce_checked)) ||
-	    json_dumpf(j, stdout, JSON_INDENT(2) | JSON_SORT_KEYS) != 0) {
+	if (j && json_object_set_new(j, "nonce_checked", json_boolean(nonce_checked))) {
 		json_decref(j);
-		fprintf(stderr, "kettle: cannot print the claims\n");
-		return CLI_EXIT_FAIL;
+		j = NULL;
 	}
-	json_decref(j);
-	putchar('\n');
-	return fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+	return cli_print_json(j, JSON_INDENT(2) | JSON_SORT_KEYS, "claims");
 }
 
 int cli_attest_verify(int argc, char **argv)

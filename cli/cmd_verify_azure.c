@@ -59,7 +59,6 @@ int cli_attest_verify_azure(int argc, char **argv)
 	X509 *ask = NULL, *ark = NULL;
 	struct azure_evidence ev = {0};
 	struct azure_result res = {0};
-	json_t *out = NULL;
 	const char *why = NULL;
 	int rc = read_file_max(pos[0], AZ_EVIDENCE_MAX, &text, &len);
 	if (rc) {
@@ -80,15 +79,8 @@ int cli_attest_verify_azure(int argc, char **argv)
 		fprintf(stderr, "kettle: verify-azure failed: %s\n", azure_status_str(st, res.snp));
 		goto out;
 	}
-	out = result_json(&ev, &res);
-	if (!out || json_dumpf(out, stdout, JSON_INDENT(2)) != 0) {
-		fprintf(stderr, "kettle: cannot print the result\n");
-		goto out;
-	}
-	putchar('\n');
-	exit_code = fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+	exit_code = cli_print_json(result_json(&ev, &res), JSON_INDENT(2), "result");
 out:
-	json_decref(out);
 	json_decref(res.claims);
 	azure_evidence_free(&ev);
 	X509_free(ask);
