@@ -8,7 +8,6 @@
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
-#include <openssl/rsa.h>
 
 #include "attest/tpm/quote_verify.h"
 #include "attest/tpm/tpm_types.h"
@@ -68,17 +67,19 @@ static enum azure_status check_report_data(const struct hcl_report *hcl,
 	return memcmp(digest, r->report_data, n) == 0 ? AZ_OK : AZ_E_REPORT_DATA;
 }
 
-/* The vTPM signs with RSASSA-PKCS1-v1_5 over SHA-256 of TPMS_ATTEST. */
+/* The vTPM signs with RSASSA-PKCS1-v1_5 over SHA-256 of TPMS_ATTEST; the
+ * evidence gives the raw signature, not a TPMT_SIGNATURE. */
 static enum azure_status check_quote_signature(EVP_PKEY *ak, const struct azure_evidence *ev)
 {
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	EVP_PKEY_CTX *pctx = NULL;
-	int ok = ctx && EVP_DigestVerifyInit(ctx, &pctx, EVP_sha256(), NULL, ak) == 1 &&
-		 EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) == 1 &&
-		 EVP_DigestVerify(ctx, ev->signature, ev->signature_len, ev->quote,
-				  ev->quote_len) == 1;
-	EVP_MD_CTX_free(ctx);
-	return ok ? AZ_OK : AZ_E_QUOTE_SIGNATURE;
+	struct tpm_signature sig = {.alg = TPM_ALG_RSASSA, .hash = TPM_ALG_SHA256};
+
+	if (ev->signature_len > sizeof(sig.rsa))
+		return AZ_E_QUOTE_SIGNATURE; /* longer than any 4096-bit key's */
+	memcpy(sig.rsa, ev->signature, ev->signature_len);
+	sig.rsa_len = (uint16_t)ev->signature_len;
+	return quote_check_signature(ak, &sig, ev->quote, ev->quote_len) == QUOTE_OK
+		       ? AZ_OK
+		       : AZ_E_QUOTE_SIGNATURE;
 }
 
 /* attest/tpm's PCR check with the quote's own signing hash (SHA-256) and

@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <openssl/evp.h>
+
 enum quote_result {
 	QUOTE_OK = 0,
 	QUOTE_E_AK_MALFORMED,
@@ -66,10 +68,19 @@ struct quote_info {
 };
 
 struct tpm_attest;
+struct tpm_signature;
 
-/* The PCR part of the checks alone, for a verifier that authenticated a
- * parsed quote itself (Azure's AK is a JWK, not a TPMT_PUBLIC): every
- * non-empty selection is of the SHA-256 bank and they cover
+/* The two parts of the checks below that a verifier uses when its AK is
+ * not a TPMT_PUBLIC (Azure's is a JWK) and it parsed the quote itself.
+ *
+ * The signature: sig (ECDSA or RSASSA-PKCS1-v1_5, with its hash) over
+ * attest with key. QUOTE_OK, QUOTE_E_SIGNATURE or QUOTE_E_INTERNAL; the
+ * OpenSSL error queue is left to the caller. */
+enum quote_result quote_check_signature(EVP_PKEY *key,
+					const struct tpm_signature *sig,
+					const uint8_t *attest, size_t len);
+
+/* The PCRs of a quote whose signature held: every non-empty selection is of the SHA-256 bank and they cover
  * expect->pcr_mask, and pcrDigest is `hash` over expect->pcrs of the
  * selected PCRs. QUOTE_OK, QUOTE_E_PCR_SELECTION, QUOTE_E_PCR_DIGEST or
  * QUOTE_E_INTERNAL; *covered is the selected SHA-256 PCRs once every
