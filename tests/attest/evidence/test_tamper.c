@@ -296,18 +296,8 @@ int main(int argc, char **argv)
 	if (!mkdtemp(tmp))
 		TAP_SKIP_ALL("cannot create a temporary directory");
 	CHECK(psp_start(argv[1], at("psp"), 1, &psp) == 0, "kettle-psp is serving");
-	FILE *f = fopen(at("in.txt"), "w");
-	if (f) {
-		fputs("tamper test input\n", f);
-		fclose(f);
-	}
-	char input[700], outdir[700];
-	snprintf(input, sizeof input, "data=%s", at("in.txt"));
-	snprintf(outdir, sizeof outdir, "%s", at("out"));
-	const char *opts[] = {"--input", input, "--output-dir", outdir, NULL};
-	const char *args[] = {"/input/data", "/output", NULL};
 	struct run_out r;
-	int ran = run_evidence(&psp, NONCE, at("ev.json"), opts, prog("files", "musl"), args, "x", &r) == 0;
+	int ran = run_files_evidence(&psp, NONCE, tmp, "tamper test input\n", "ev.json", "x", &r) == 0;
 	run_free(&r);
 	bundle = ran ? load_json(at("ev.json")) : NULL;
 	static const uint8_t nonce[8] = {1, 2, 3, 4, 5, 6, 7, 8};
