@@ -2,6 +2,7 @@
  * all report fields as JSON on stdout when every check holds; otherwise one
  * line on stderr naming the failed check. */
 #include "cli/cli.h"
+#include "lib/bytes.h"
 #include "lib/io.h"
 #include "attest/snp/snp_json.h"
 #include "attest/snp/snp_verify.h"
@@ -19,7 +20,7 @@ int cli_attest_snp_verify(int argc, char **argv)
 	struct cli_opt opts[] = {{"--vcek", NULL}, {"--ask", NULL}, {"--ark", NULL}};
 	const char *pos[1];
 	size_t n_pos;
-	if (cli_parse(argc, argv, opts, 3, pos, 1, &n_pos) != 0 || n_pos != 1 ||
+	if (cli_parse(argc, argv, opts, ARRAY_SIZE(opts), pos, ARRAY_SIZE(pos), &n_pos) != 0 || n_pos != 1 ||
 	    !opts[0].value || !opts[1].value || !opts[2].value) {
 		fputs(usage, stderr);
 		return CLI_EXIT_USAGE;

@@ -3,6 +3,7 @@
  * The claims as JSON on stdout when every check holds; otherwise one line
  * naming the first failed check. */
 #include "cli/cli.h"
+#include "lib/bytes.h"
 #include "lib/codec.h"
 #include "lib/io.h"
 #include "attest/evidence/evidence.h"
@@ -70,7 +71,7 @@ int cli_attest_verify(int argc, char **argv)
 	size_t n_pos;
 	uint8_t nonce[EVIDENCE_NONCE_MAX];
 	size_t nonce_len = 0;
-	if (cli_parse(argc, argv, opts, 3, pos, 1, &n_pos) != 0 || n_pos != 1) {
+	if (cli_parse(argc, argv, opts, ARRAY_SIZE(opts), pos, ARRAY_SIZE(pos), &n_pos) != 0 || n_pos != 1) {
 		fputs(usage, stderr);
 		return CLI_EXIT_USAGE;
 	}

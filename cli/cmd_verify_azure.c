@@ -4,6 +4,7 @@
  * every check holds; otherwise one line naming the failed check. */
 #include "attest/azure/azure.h"
 #include "cli/cli.h"
+#include "lib/bytes.h"
 #include "lib/codec.h"
 #include "lib/io.h"
 #include "attest/snp/snp_json.h"
@@ -39,7 +40,7 @@ int cli_attest_verify_azure(int argc, char **argv)
 	struct cli_opt opts[] = {{"--ask", NULL}, {"--ark", NULL}, {"--nonce", NULL}};
 	const char *pos[1];
 	size_t n_pos;
-	if (cli_parse(argc, argv, opts, 3, pos, 1, &n_pos) != 0 || n_pos != 1 ||
+	if (cli_parse(argc, argv, opts, ARRAY_SIZE(opts), pos, ARRAY_SIZE(pos), &n_pos) != 0 || n_pos != 1 ||
 	    !opts[0].value || !opts[1].value) {
 		fputs(usage, stderr);
 		return CLI_EXIT_USAGE;

@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "attest/psp/psp_client.h"
+#include "lib/bytes.h"
 #include "tests/tap.h"
 
 static char tmp[] = "/tmp/kettle-cli-test-XXXXXX";
@@ -117,7 +118,7 @@ static void check_genuine(const char *label, const char *report, const char *vce
 		"reported_tcb", "chip_id", "committed_tcb", "current_version",
 		"committed_version", "launch_tcb", "signature"};
 	int missing = 0;
-	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(fields); i++)
 		if (!j || !json_object_get(j, fields[i]))
 			missing++;
 	CHECK(missing == 0, "%s: every report field is printed (%d missing)", label, missing);

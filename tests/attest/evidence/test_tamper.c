@@ -12,6 +12,7 @@
 
 #include "tests/attest/evidence/fixture.h"
 #include "attest/psp/psp_client.h"
+#include "lib/bytes.h"
 #include "tests/tap.h"
 
 #define NONCE "0102030405060708"
@@ -246,7 +247,7 @@ static void check_malformed(void)
 	static const char *const keys[] = {"version", "nonce", "measurement", "report", "cert_chain",
 					   "ak_public", "quote", "event_log", "task_manifest"};
 	size_t wrong = 0;
-	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
 		json_t *orig = json_incref(json_object_get(bundle, keys[i]));
 		json_object_del(bundle, keys[i]);
 		wrong += verify() != EVIDENCE_E_MALFORMED;

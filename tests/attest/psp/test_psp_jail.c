@@ -24,6 +24,7 @@
 
 #include "attest/psp/psp.h"
 #include "attest/psp/psp_client.h"
+#include "lib/bytes.h"
 #include "tests/tap.h"
 
 extern char **environ;
@@ -109,7 +110,7 @@ static void test_filter(void)
 		{"unlinkat (only the unlink it uses)", try_unlinkat},
 		{"execve", try_execve},
 	};
-	for (size_t i = 0; i < sizeof(forbidden) / sizeof(forbidden[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(forbidden); i++)
 		CHECK(killed_by_filter(in_jail(forbidden[i].fn)), "jailed: %s kills the process",
 		      forbidden[i].what);
 	close(listener);

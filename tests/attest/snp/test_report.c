@@ -6,6 +6,7 @@
 
 #include "attest/snp/snp_report.h"
 #include "attest/snp/snp_json.h"
+#include "lib/bytes.h"
 #include "tests/tap.h"
 
 static size_t read_file(const char *dir, const char *name, uint8_t *buf,
@@ -87,7 +88,7 @@ int main(int argc, char **argv)
 		{"milan-v3-azure.report.bin", 3, SNP_GEN_MILAN, {0, 4, 0, 24, 219}},
 		{"genoa-v3-azure.report.bin", 3, SNP_GEN_GENOA, {0, 10, 0, 23, 84}},
 	};
-	for (size_t i = 0; i < sizeof(genuine) / sizeof(genuine[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(genuine); i++) {
 		uint8_t g[SNP_REPORT_SIZE + 1];
 		size_t n = read_file(dir, genuine[i].file, g, sizeof(g));
 		struct snp_report gr;

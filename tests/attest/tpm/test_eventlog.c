@@ -9,6 +9,7 @@
 #include <openssl/evp.h>
 
 #include "attest/tpm/eventlog.h"
+#include "lib/bytes.h"
 #include "tests/tap.h"
 
 static void sha(const EVP_MD *md, const void *d, size_t n, uint8_t *out)
@@ -202,7 +203,7 @@ int main(void)
 		{not_object, "record not an object", "record 2: is not an object"},
 		{no_recnum, "no recnum", "record 0: recnum is missing"},
 	};
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		int rc = replay_edited(bad[i].edit, err, sizeof(err));
 		CHECK(rc == -EINVAL && strstr(err, bad[i].expect),
 		      "%s: rejected (\"%s\")", bad[i].what, err);

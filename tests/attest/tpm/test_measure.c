@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "attest/tpm/measure.h"
+#include "lib/bytes.h"
 #include "tests/tap.h"
 
 struct step {
@@ -98,7 +99,7 @@ int main(int argc, char **argv)
 		{MEASURE_PAGE_CPUID, 0x401000, -1},
 		{MEASURE_PAGE_VMSA, MEASURE_VMSA_GPA, 77},
 	};
-	const size_t n = sizeof(guest) / sizeof(guest[0]);
+	const size_t n = ARRAY_SIZE(guest);
 	uint8_t d[48], d2[48];
 	char hex[97], ref[97];
 
