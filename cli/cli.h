@@ -7,6 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+#include <openssl/x509.h>
+
 #define CLI_EXIT_OK 0
 #define CLI_EXIT_FAIL 1
 #define CLI_EXIT_USAGE 2
@@ -18,9 +21,14 @@ int cli_attest_verify_azure(int argc, char **argv);
 int cli_attest_verify(int argc, char **argv);
 int cli_attest_measure(int argc, char **argv);
 
-/* Read a whole file of at most max bytes into a malloc'ed buffer (with a
- * NUL after the data). 0, -EFBIG when larger than max, or a negative errno. */
-int cli_read_file(const char *path, size_t max, uint8_t **out, size_t *len);
+/* A PEM or DER certificate; on failure one line "kettle: WHAT PATH: why"
+ * on stderr. 0 or a negative errno. */
+int cli_load_cert(const char *what, const char *path, X509 **out);
+
+/* Prints j (NULL: out of memory) with json_dumpf flags and a newline on
+ * stdout and drops the reference. CLI_EXIT_OK, or CLI_EXIT_FAIL with
+ * "kettle: cannot print the WHAT" on stderr. */
+int cli_print_json(json_t *j, size_t flags, const char *what);
 
 /* Look up "--name VALUE" pairs; positional arguments are collected in
  * order. Returns 0 or -EINVAL for an unknown or valueless option. */

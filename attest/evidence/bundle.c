@@ -19,7 +19,7 @@ static int b64_field(const json_t *j, const char *key, uint8_t *out, size_t min,
 		     size_t cap, size_t *len)
 {
 	const char *s = str_field(j, key);
-	return s && evidence_b64_decode(s, out, cap, len) == 0 && *len >= min ? 0 : -EINVAL;
+	return s && base64_decode(s, strlen(s), out, cap, len) == 0 && *len >= min ? 0 : -EINVAL;
 }
 
 static enum evidence_result parse_quote(const json_t *q, struct evidence_bundle *b,
@@ -64,7 +64,7 @@ enum evidence_result bundle_parse(const json_t *j, struct evidence_bundle *b,
 	json_t *v = json_object_get(j, "version");
 	if (!json_is_integer(v) || json_integer_value(v) != 1)
 		return BAD("bundle: version is not 1");
-	if (evidence_hex_decode(str_field(j, "nonce"), b->nonce, sizeof b->nonce, &b->nonce_len))
+	if (hex_decode_max(str_field(j, "nonce"), b->nonce, sizeof b->nonce, &b->nonce_len))
 		return BAD("bundle: nonce is not hex of 1-%d bytes", EVIDENCE_NONCE_MAX);
 	if (hex_decode(str_field(j, "measurement"), b->measurement, sizeof b->measurement))
 		return BAD("bundle: measurement is not 96 hex digits");

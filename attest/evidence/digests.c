@@ -32,7 +32,7 @@ static enum evidence_result check_record(json_t *rec, size_t i, char *err, size_
 	uint8_t *data = malloc(n ? n : 1), want[64], have[EVP_MAX_MD_SIZE];
 	if (!data)
 		return evidence_fail(err, errlen, EVIDENCE_E_NOMEM, "out of memory");
-	if (n && evidence_hex_decode(hex, data, n, &got)) {
+	if (n && hex_decode_max(hex, data, n, &got)) {
 		free(data);
 		return evidence_fail(err, errlen, EVIDENCE_E_EVENT_LOG, "event log record %zu: event_data is not hex", i);
 	}

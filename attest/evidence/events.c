@@ -67,7 +67,7 @@ static int take(struct walk *w, unsigned pcr, const char *type, int need_data, s
 		if (!raw)
 			return evidence_fail(err, errlen, EVIDENCE_E_NOMEM, "out of memory");
 		json_error_t jerr;
-		if (n && evidence_hex_decode(hex, raw, n, &got) == 0 && need_data)
+		if (n && hex_decode_max(hex, raw, n, &got) == 0 && need_data)
 			e->data = json_loadb((const char *)raw, got, JSON_REJECT_DUPLICATES, &jerr);
 		free(raw);
 		if (need_data && !json_is_object(e->data)) {

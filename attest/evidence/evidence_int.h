@@ -35,11 +35,6 @@ enum evidence_result evidence_fail(char *err, size_t errlen,
 				   enum evidence_result r, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
-/* Strict canonical base64 of at most cap decoded bytes: 0, -EINVAL, -EFBIG. */
-int evidence_b64_decode(const char *in, uint8_t *out, size_t cap, size_t *len);
-/* Hex of 1..cap bytes, any even length: 0 or -EINVAL. */
-int evidence_hex_decode(const char *in, uint8_t *out, size_t cap, size_t *len);
-
 /* The bundle's well-formedness check. */
 enum evidence_result bundle_parse(const json_t *j, struct evidence_bundle *b,
 				  char *err, size_t errlen);

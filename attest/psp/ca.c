@@ -18,6 +18,8 @@
 #include <openssl/rsa.h>
 #include <openssl/x509v3.h>
 
+#include "lib/bytes.h"
+
 #define CA_DAYS (25 * 365)
 #define VCEK_DAYS (7 * 365)
 
@@ -175,7 +177,7 @@ static int dir_ready(const char *dir)
 		return -errno;
 	static const char *const files[] = {PSP_ARK_FILE, PSP_ASK_FILE, PSP_VCEK_FILE,
 					    PSP_VCEK_KEY_FILE};
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
 		char path[4096];
 		if (snprintf(path, sizeof(path), "%s/%s", dir, files[i]) >= (int)sizeof(path))
 			return -ENAMETOOLONG;

@@ -8,6 +8,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "lib/bytes.h"
+#include "lib/io.h"
+
 static int connect_to(const char *path)
 {
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
@@ -42,24 +45,24 @@ int psp_request_report(const char *socket_path, const struct psp_request *req,
 	int fd = connect_to(socket_path);
 	if (fd < 0)
 		return fd;
-	rc = psp_write_all(fd, msg, sizeof(msg));
+	rc = write_all(fd, msg, sizeof(msg));
 	if (rc)
 		goto out;
-	rc = psp_read_all(fd, head, 4);
+	rc = read_all(fd, head, 4);
 	if (rc)
 		goto out;
-	uint32_t len = psp_get32(head);
+	uint32_t len = le32_get(head);
 	rc = -EPROTO;
 	if (len < PSP_REPLY_FIXED_SIZE || len > PSP_REPLY_FIXED_SIZE + PSP_CHAIN_MAX)
 		goto out;
-	rc = psp_read_all(fd, head + 4, PSP_REPLY_FIXED_SIZE);
+	rc = read_all(fd, head + 4, PSP_REPLY_FIXED_SIZE);
 	if (rc)
 		goto out;
 	const uint8_t *b = head + 4;
-	uint32_t status = psp_get32(b + 4);
-	uint32_t chain_len = psp_get32(b + 8 + PSP_REPORT_SIZE);
+	uint32_t status = le32_get(b + 4);
+	uint32_t chain_len = le32_get(b + 8 + PSP_REPORT_SIZE);
 	rc = -EPROTO;
-	if (psp_get32(b) != PSP_REPLY_MAGIC ||
+	if (le32_get(b) != PSP_REPLY_MAGIC ||
 	    chain_len != len - PSP_REPLY_FIXED_SIZE)
 		goto out;
 	if (status != 0) {
@@ -73,7 +76,7 @@ int psp_request_report(const char *socket_path, const struct psp_request *req,
 		rc = -ENOMEM;
 		goto out;
 	}
-	rc = psp_read_all(fd, chain, chain_len);
+	rc = read_all(fd, chain, chain_len);
 	if (rc)
 		goto out;
 	chain[chain_len] = '\0';

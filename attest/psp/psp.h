@@ -54,7 +54,8 @@ int psp_report_make(const struct psp_state *st, const struct psp_request *req,
 /* Serve requests on a Unix socket until SIGTERM/SIGINT. */
 int psp_serve(const struct psp_state *st, const char *socket_path);
 
-/* Hook for the service jail (services/common jail_enter). */
+/* kettle-psp's jail (lib/jail.h) with its own minimal allowlist; psp_serve()
+ * enters it once the socket is bound. 0 or a negative errno. */
 int psp_jail(void);
 
 #endif

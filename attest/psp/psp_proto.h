@@ -32,13 +32,8 @@ int psp_req_encode(const struct psp_request *req,
 /* Validates magic, flags and VMPL; -EINVAL when malformed. */
 int psp_req_decode(const uint8_t *body, size_t len, struct psp_request *req);
 
-/* Whole-buffer I/O on a stream socket; 0 or a negative errno (-EPIPE when
- * the peer closed early). */
-int psp_write_all(int fd, const void *buf, size_t len);
-int psp_read_all(int fd, void *buf, size_t len);
+/* SO_RCVTIMEO and SO_SNDTIMEO, so lib/io.h's read_all()/write_all() on
+ * the socket end in -ETIMEDOUT instead of waiting forever. */
 int psp_set_timeouts(int fd, int seconds);
-
-void psp_put32(uint8_t *p, uint32_t v);
-uint32_t psp_get32(const uint8_t *p);
 
 #endif

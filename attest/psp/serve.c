@@ -15,6 +15,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "lib/bytes.h"
+#include "lib/io.h"
+
 #define CONN_TIMEOUT_S 5
 
 static volatile sig_atomic_t stop;
@@ -30,15 +33,15 @@ static int send_reply(int fd, uint32_t status, const uint8_t *report,
 {
 	uint8_t head[4 + PSP_REPLY_FIXED_SIZE];
 	memset(head, 0, sizeof(head));
-	psp_put32(head, (uint32_t)(PSP_REPLY_FIXED_SIZE + chain_len));
-	psp_put32(head + 4, PSP_REPLY_MAGIC);
-	psp_put32(head + 8, status);
+	le32_put(head, (uint32_t)(PSP_REPLY_FIXED_SIZE + chain_len));
+	le32_put(head + 4, PSP_REPLY_MAGIC);
+	le32_put(head + 8, status);
 	if (report)
 		memcpy(head + 12, report, PSP_REPORT_SIZE);
-	psp_put32(head + 12 + PSP_REPORT_SIZE, (uint32_t)chain_len);
-	int rc = psp_write_all(fd, head, sizeof(head));
+	le32_put(head + 12 + PSP_REPORT_SIZE, (uint32_t)chain_len);
+	int rc = write_all(fd, head, sizeof(head));
 	if (!rc && chain_len)
-		rc = psp_write_all(fd, chain, chain_len);
+		rc = write_all(fd, chain, chain_len);
 	return rc;
 }
 
@@ -46,16 +49,16 @@ static void handle(const struct psp_state *st, int fd)
 {
 	uint8_t len_buf[4], body[PSP_REQ_BODY_SIZE], report[PSP_REPORT_SIZE];
 	struct psp_request req;
-	if (psp_set_timeouts(fd, CONN_TIMEOUT_S) != 0 || psp_read_all(fd, len_buf, 4) != 0)
+	if (psp_set_timeouts(fd, CONN_TIMEOUT_S) != 0 || read_all(fd, len_buf, 4) != 0)
 		return;
 	/* The length is checked before anything is read into the body. */
-	if (psp_get32(len_buf) != PSP_REQ_BODY_SIZE) {
+	if (le32_get(len_buf) != PSP_REQ_BODY_SIZE) {
 		fprintf(stderr, "kettle-psp: refused a request of %u bytes (expected %u)\n",
-			psp_get32(len_buf), PSP_REQ_BODY_SIZE);
+			le32_get(len_buf), PSP_REQ_BODY_SIZE);
 		send_reply(fd, EINVAL, NULL, NULL, 0);
 		return;
 	}
-	if (psp_read_all(fd, body, sizeof(body)) != 0)
+	if (read_all(fd, body, sizeof(body)) != 0)
 		return;
 	if (psp_req_decode(body, sizeof(body), &req) != 0) {
 		fprintf(stderr, "kettle-psp: refused a malformed request\n");

@@ -5,65 +5,43 @@
 #include "attest/snp/snp_verify.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
 
+#include "lib/io.h"
+
 #define PEM_FILE_MAX (16 * 1024)
 
-/* Reads DIR/name (at most PEM_FILE_MAX bytes) into a NUL-terminated buffer. */
+/* Reads DIR/name, a non-empty regular file of at most PEM_FILE_MAX bytes,
+ * into a NUL-terminated buffer; *mode (if asked) is its mode. The mode is
+ * a hint to the operator, not a defence: whoever can replace files in DIR
+ * between the stat and the read can replace the key itself. */
 static int read_text(const char *dir, const char *name, char **out,
 		     size_t *len, mode_t *mode)
 {
 	char path[4096];
+	struct stat sb;
+	uint8_t *buf = NULL;
 	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
 		return -ENAMETOOLONG;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (mode && stat(path, &sb) != 0)
 		return -errno;
-	struct stat sb;
-	int rc = 0;
-	char *buf = NULL;
-	if (fstat(fd, &sb) != 0) {
-		rc = -errno;
-		goto out;
+	int rc = read_file_max(path, PEM_FILE_MAX, &buf, len);
+	if (rc == 0 && *len == 0)
+		rc = -EINVAL;
+	if (rc) {
+		free(buf);
+		return rc;
 	}
-	if (!S_ISREG(sb.st_mode) || sb.st_size <= 0 || sb.st_size > PEM_FILE_MAX) {
-		rc = -EFBIG;
-		goto out;
-	}
-	buf = malloc((size_t)sb.st_size + 1);
-	if (!buf) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	size_t got = 0;
-	while (got < (size_t)sb.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)sb.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			rc = n < 0 ? -errno : -EIO;
-			goto out;
-		}
-		got += (size_t)n;
-	}
-	buf[got] = '\0';
-	*out = buf;
-	*len = got;
+	*out = (char *)buf;
 	if (mode)
 		*mode = sb.st_mode;
-	buf = NULL;
-out:
-	free(buf);
-	close(fd);
-	return rc;
+	return 0;
 }
 
 static X509 *cert_of(const char *pem, size_t len)

@@ -3,13 +3,13 @@
 #include "attest/snp/snp_verify.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
+
+#include "lib/io.h"
 
 #define CERT_FILE_MAX (64 * 1024)
 
@@ -36,33 +36,9 @@ int snp_cert_from_mem(const void *buf, size_t len, X509 **out)
 
 int snp_cert_load(const char *path, X509 **out)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	unsigned char *buf = malloc(CERT_FILE_MAX);
-	if (!buf) {
-		close(fd);
-		return -ENOMEM;
-	}
+	uint8_t *buf = NULL;
 	size_t len = 0;
-	int rc = 0;
-	for (;;) {
-		if (len == CERT_FILE_MAX) {
-			rc = -EFBIG;
-			break;
-		}
-		ssize_t n = read(fd, buf + len, CERT_FILE_MAX - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = -errno;
-			break;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
+	int rc = read_file_max(path, CERT_FILE_MAX, &buf, &len);
 	if (rc == 0)
 		rc = len ? snp_cert_from_mem(buf, len, out) : -EBADMSG;
 	free(buf);

@@ -6,28 +6,7 @@
 #include <errno.h>
 #include <string.h>
 
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
+#include "lib/bytes.h"
 
 /* One table drives both directions so parse and serialise cannot drift. */
 enum kind { U32, U64, BYTES };
@@ -91,18 +70,18 @@ int snp_report_parse(const uint8_t *buf, size_t len, struct snp_report *out)
 {
 	if (!buf || !out || len != SNP_REPORT_SIZE)
 		return -EINVAL;
-	uint32_t version = get32(buf);
+	uint32_t version = le32_get(buf);
 	if (version < SNP_REPORT_VERSION_MIN || version > SNP_REPORT_VERSION_MAX)
 		return -EINVAL;
 	memset(out, 0, sizeof(*out));
-	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
 		const struct field *f = &fields[i];
 		uint8_t *m = (uint8_t *)out + f->member;
 		if (f->kind == U32) {
-			uint32_t v = get32(buf + f->off);
+			uint32_t v = le32_get(buf + f->off);
 			memcpy(m, &v, sizeof(v));
 		} else if (f->kind == U64) {
-			uint64_t v = get64(buf + f->off);
+			uint64_t v = le64_get(buf + f->off);
 			memcpy(m, &v, sizeof(v));
 		} else {
 			memcpy(m, buf + f->off, f->len);
@@ -115,17 +94,17 @@ void snp_report_serialise(const struct snp_report *r,
 			  uint8_t out[SNP_REPORT_SIZE])
 {
 	memset(out, 0, SNP_REPORT_SIZE);
-	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
 		const struct field *f = &fields[i];
 		const uint8_t *m = (const uint8_t *)r + f->member;
 		if (f->kind == U32) {
 			uint32_t v;
 			memcpy(&v, m, sizeof(v));
-			put32(out + f->off, v);
+			le32_put(out + f->off, v);
 		} else if (f->kind == U64) {
 			uint64_t v;
 			memcpy(&v, m, sizeof(v));
-			put64(out + f->off, v);
+			le64_put(out + f->off, v);
 		} else {
 			memcpy(out + f->off, m, f->len);
 		}
@@ -134,10 +113,10 @@ void snp_report_serialise(const struct snp_report *r,
 
 uint64_t snp_report_launch_mit_vector(const struct snp_report *r)
 {
-	return r->version >= 5 ? get64(r->reserved4) : 0;
+	return r->version >= 5 ? le64_get(r->reserved4) : 0;
 }
 
 uint64_t snp_report_current_mit_vector(const struct snp_report *r)
 {
-	return r->version >= 5 ? get64(r->reserved4 + 8) : 0;
+	return r->version >= 5 ? le64_get(r->reserved4 + 8) : 0;
 }

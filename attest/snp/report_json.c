@@ -3,14 +3,14 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "lib/codec.h"
+
 static json_t *hex(const uint8_t *p, size_t n)
 {
 	char buf[2 * 512 + 1];
 	if (n > 512)
 		return NULL;
-	for (size_t i = 0; i < n; i++)
-		snprintf(buf + 2 * i, 3, "%02x", p[i]);
-	buf[2 * n] = '\0';
+	hex_encode(p, n, buf);
 	return json_string(buf);
 }
 

@@ -10,6 +10,8 @@
 #include <openssl/evp.h>
 #include <openssl/obj_mac.h>
 
+#include "lib/bytes.h"
+
 static BIGNUM *bn_from_le(const uint8_t le[SNP_SIG_COMPONENT_SIZE])
 {
 	return BN_lebin2bn(le, SNP_SIG_COMPONENT_SIZE, NULL);
@@ -75,8 +77,7 @@ enum snp_status snp_report_verify_signature(const uint8_t *raw, size_t len,
 	if (!is_p384(key))
 		return SNP_E_VCEK_KEY;
 	/* SIGNATURE_ALGO sits inside the signed region, so it is read raw. */
-	uint32_t algo = (uint32_t)raw[0x34] | (uint32_t)raw[0x35] << 8 |
-			(uint32_t)raw[0x36] << 16 | (uint32_t)raw[0x37] << 24;
+	uint32_t algo = le32_get(raw + 0x34);
 	if (algo != SNP_SIG_ALGO_ECDSA_P384_SHA384)
 		return SNP_E_SIG_ALGO;
 

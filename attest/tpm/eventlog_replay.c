@@ -10,6 +10,7 @@
 
 #include <openssl/evp.h>
 
+#include "lib/bytes.h"
 #include "lib/codec.h"
 
 struct replay {
@@ -39,7 +40,7 @@ static size_t alg_size(const char *alg)
 		{"sha1", 20}, {"sha256", 32}, {"sha384", 48}, {"sha512", 64},
 	};
 
-	for (size_t i = 0; i < sizeof(algs) / sizeof(algs[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(algs); i++)
 		if (!strcmp(alg, algs[i].name))
 			return algs[i].size;
 	return 0;

@@ -74,9 +74,9 @@ static int ecdsa_der(const struct tpm_signature *sig, uint8_t **der)
 	return len;
 }
 
-static enum quote_result check_signature(const struct tpm_public *ak,
-					 const struct tpm_signature *sig,
-					 const uint8_t *attest, size_t len)
+enum quote_result quote_check_signature(EVP_PKEY *key,
+					const struct tpm_signature *sig,
+					const uint8_t *attest, size_t len)
 {
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	EVP_PKEY_CTX *pctx = NULL;
@@ -95,7 +95,7 @@ static enum quote_result check_signature(const struct tpm_public *ak,
 		sig_len = (size_t)n;
 	}
 	if (EVP_DigestVerifyInit(ctx, &pctx, tpm_hash_md(sig->hash), NULL,
-				 ak->pkey) != 1)
+				 key) != 1)
 		goto out;
 	if (sig->alg == TPM_ALG_RSASSA &&
 	    EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) != 1)
@@ -126,10 +126,9 @@ static enum quote_result check_signer(const uint8_t *ak_public, size_t ak_len,
 
 /* The TPM hashes the selected PCRs in selection order, each bank's PCRs
  * in ascending index, with the signing scheme's hash. */
-static enum quote_result check_pcrs(const struct tpm_attest *at,
-				    uint16_t hash,
-				    const struct quote_expect *ex,
-				    uint32_t *covered)
+enum quote_result quote_check_pcrs(const struct tpm_attest *at, uint16_t hash,
+				   const struct quote_expect *ex,
+				   uint32_t *covered)
 {
 	const EVP_MD *md = tpm_hash_md(hash);
 	uint8_t digest[EVP_MAX_MD_SIZE];
@@ -188,7 +187,7 @@ static enum quote_result check_attest(const uint8_t *ak_public, size_t ak_len,
 	if (at.extra_len != ex->nonce_len ||
 	    (ex->nonce_len && memcmp(at.extra, ex->nonce, ex->nonce_len)))
 		return QUOTE_E_NONCE;
-	if ((rc = check_pcrs(&at, hash, ex, &covered)))
+	if ((rc = quote_check_pcrs(&at, hash, ex, &covered)))
 		return rc;
 	if (info) {
 		info->clock = at.clock;
@@ -232,7 +231,7 @@ enum quote_result quote_verify(const uint8_t *ak_public, size_t ak_len,
 		goto out;
 	/* authenticity first: nothing in attest is looked at before the
 	 * signature over it holds */
-	if ((rc = check_signature(&ak, &sig, attest, attest_len)))
+	if ((rc = quote_check_signature(ak.pkey, &sig, attest, attest_len)))
 		goto out;
 	rc = check_attest(ak_public, ak_len, attest, attest_len, sig.hash,
 			  expect, info);

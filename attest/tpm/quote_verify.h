@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <openssl/evp.h>
+
 enum quote_result {
 	QUOTE_OK = 0,
 	QUOTE_E_AK_MALFORMED,
@@ -64,6 +66,28 @@ struct quote_info {
 	uint64_t firmware_version;
 	uint32_t pcr_mask; /* SHA-256 PCRs the quote covers */
 };
+
+struct tpm_attest;
+struct tpm_signature;
+
+/* The two parts of the checks below that a verifier uses when its AK is
+ * not a TPMT_PUBLIC (Azure's is a JWK) and it parsed the quote itself.
+ *
+ * The signature: sig (ECDSA or RSASSA-PKCS1-v1_5, with its hash) over
+ * attest with key. QUOTE_OK, QUOTE_E_SIGNATURE or QUOTE_E_INTERNAL; the
+ * OpenSSL error queue is left to the caller. */
+enum quote_result quote_check_signature(EVP_PKEY *key,
+					const struct tpm_signature *sig,
+					const uint8_t *attest, size_t len);
+
+/* The PCRs of a quote whose signature held: every non-empty selection is of the SHA-256 bank and they cover
+ * expect->pcr_mask, and pcrDigest is `hash` over expect->pcrs of the
+ * selected PCRs. QUOTE_OK, QUOTE_E_PCR_SELECTION, QUOTE_E_PCR_DIGEST or
+ * QUOTE_E_INTERNAL; *covered is the selected SHA-256 PCRs once every
+ * selection has been looked at. */
+enum quote_result quote_check_pcrs(const struct tpm_attest *at, uint16_t hash,
+				   const struct quote_expect *expect,
+				   uint32_t *covered);
 
 enum quote_result quote_verify(const uint8_t *ak_public, size_t ak_len,
 			       const uint8_t *attest, size_t attest_len,

@@ -16,21 +16,12 @@
 
 #include <jansson.h>
 
-#define VTPM_ATTEST_MAX 1024
-#define VTPM_SIGNATURE_MAX 600
+#include "attest/tpm/vtpm_quote.h"
+
 /* The hierarchy the AK is a primary of, for quote_expect.ak_hierarchy. */
 #define VTPM_AK_HIERARCHY 0x4000000Bu /* TPM_RH_ENDORSEMENT */
 
 struct vtpm;
-
-struct vtpm_quote {
-	uint8_t attest[VTPM_ATTEST_MAX];       /* TPMS_ATTEST, as signed */
-	size_t attest_len;
-	uint8_t signature[VTPM_SIGNATURE_MAX]; /* TPMT_SIGNATURE */
-	size_t signature_len;
-	uint32_t pcr_mask;                     /* quoted SHA-256 PCRs */
-	uint8_t pcrs[24][32];                  /* their values; others zero */
-};
 
 /* 0, -EBUSY (a vtpm already exists in this process), -ENOMEM, or -EIO
  * (libtpms failed or a TPM command returned an error). */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "attest/tpm/tpm_types.h"
+#include "attest/tpm/vtpm_libtpms.h"
 
 #define CMD_MAX 1024
 
@@ -19,7 +20,7 @@
 static void begin(struct tpm_wr *w, uint16_t tag, uint32_t cc)
 {
 	tpm_wr_u16(w, tag);
-	tpm_wr_u32(w, 0); /* size, patched by vtpm_transact */
+	tpm_wr_u32(w, 0); /* size, patched by libtpms_transact */
 	tpm_wr_u32(w, cc);
 }
 
@@ -53,7 +54,7 @@ int tpm2_startup(struct vtpm *v)
 	tpm_wr_init(&w, buf, sizeof(buf));
 	begin(&w, TPM_ST_NO_SESSIONS, TPM_CC_Startup);
 	tpm_wr_u16(&w, TPM_SU_CLEAR);
-	return vtpm_transact(v, &w, &r);
+	return libtpms_transact(&v->tpm, &w, &r);
 }
 
 static void ak_template(struct tpm_wr *w)
@@ -93,7 +94,7 @@ int tpm2_create_ak(struct vtpm *v)
 	ak_template(&w);
 	tpm_wr_u16(&w, 0); /* outsideInfo */
 	tpm_wr_u32(&w, 0); /* creationPCR: none */
-	if ((rc = vtpm_transact(v, &w, &r)))
+	if ((rc = libtpms_transact(&v->tpm, &w, &r)))
 		return rc;
 
 	v->ak_handle = tpm_rd_u32(&r);
@@ -124,7 +125,7 @@ int tpm2_pcr_extend(struct vtpm *v, unsigned pcr, const uint8_t sha256[32],
 		tpm_wr_u16(&w, TPM_ALG_SHA384);
 		tpm_wr_bytes(&w, sha384, 48);
 	}
-	return vtpm_transact(v, &w, &r);
+	return libtpms_transact(&v->tpm, &w, &r);
 }
 
 /* TPML_PCR_SELECTION in a response: the mask selected for `bank`. */
@@ -163,7 +164,7 @@ int tpm2_pcr_read(struct vtpm *v, uint16_t bank, uint32_t mask,
 		tpm_wr_init(&w, buf, sizeof(buf));
 		begin(&w, TPM_ST_NO_SESSIONS, TPM_CC_PCR_Read);
 		pcr_selection(&w, bank, pending);
-		if ((rc = vtpm_transact(v, &w, &r)))
+		if ((rc = libtpms_transact(&v->tpm, &w, &r)))
 			return rc;
 		tpm_rd_u32(&r); /* pcrUpdateCounter */
 		uint32_t got = read_selection(&r, bank) & pending;
@@ -202,7 +203,7 @@ int tpm2_quote(struct vtpm *v, const uint8_t *nonce, size_t nonce_len,
 	tpm_wr_tpm2b(&w, nonce, (uint16_t)nonce_len);
 	tpm_wr_u16(&w, TPM_ALG_NULL); /* inScheme: the AK's own */
 	pcr_selection(&w, TPM_ALG_SHA256, mask);
-	if ((rc = vtpm_transact(v, &w, &r)))
+	if ((rc = libtpms_transact(&v->tpm, &w, &r)))
 		return rc;
 
 	uint32_t param_size = tpm_rd_u32(&r);

@@ -9,7 +9,8 @@
 #include <jansson.h>
 
 #include "attest/tpm/tpm_buf.h"
-#include "attest/tpm/vtpm.h"
+#include "attest/tpm/vtpm_libtpms.h"
+#include "attest/tpm/vtpm_quote.h"
 
 #define VTPM_AK_PUBLIC_MAX 256
 
@@ -19,14 +20,10 @@ struct vtpm {
 	size_t ak_public_len;
 	int sha384_bank; /* the SHA-384 PCR bank is allocated */
 	json_t *log;
-	unsigned char *resp; /* libtpms' response buffer, reused */
-	uint32_t resp_cap;
-	uint32_t last_rc;
+	struct libtpms_conn tpm;
 };
 
-/* Runs one command; on success `body` reads the response after its
- * 10-byte header. -EIO on a TPM error (v->last_rc says which). */
-int vtpm_transact(struct vtpm *v, struct tpm_wr *cmd, struct tpm_rd *body);
+/* Each returns 0, or -EIO on a TPM error (v->tpm.last_rc says which). */
 
 int tpm2_startup(struct vtpm *v);
 int tpm2_create_ak(struct vtpm *v);

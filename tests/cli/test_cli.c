@@ -1,6 +1,6 @@
 /* The `kettle` CLI as a user runs it: exit codes, JSON on success, one
  * line naming the failed check otherwise. argv: kettle, kettle-psp, the
- * genuine test data directory. */
+ * genuine SNP test data directory, the genuine Azure evidence directory. */
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,10 +15,11 @@
 #include <jansson.h>
 
 #include "attest/psp/psp_client.h"
+#include "lib/bytes.h"
 #include "tests/tap.h"
 
 static char tmp[] = "/tmp/kettle-cli-test-XXXXXX";
-static const char *kettle, *psp_bin, *data, *cli_data;
+static const char *kettle, *psp_bin, *data, *azure_data;
 static char out_buf[1 << 16], err_buf[4096];
 
 static const char *in(const char *dir, const char *name)
@@ -117,7 +118,7 @@ static void check_genuine(const char *label, const char *report, const char *vce
 		"reported_tcb", "chip_id", "committed_tcb", "current_version",
 		"committed_version", "launch_tcb", "signature"};
 	int missing = 0;
-	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(fields); i++)
 		if (!j || !json_object_get(j, fields[i]))
 			missing++;
 	CHECK(missing == 0, "%s: every report field is printed (%d missing)", label, missing);
@@ -141,7 +142,8 @@ static pid_t start_psp(const char *dir, const char *sock)
 		execv(psp_bin, (char **)argv);
 		_exit(127);
 	}
-	for (int i = 0; i < 500; i++) {
+	/* up to a minute: a sanitizer build under load starts slowly */
+	for (int i = 0; i < 6000; i++) {
 		struct sockaddr_un a = {.sun_family = AF_UNIX};
 		snprintf(a.sun_path, sizeof(a.sun_path), "%s", sock);
 		int fd = socket(AF_UNIX, SOCK_STREAM, 0);
@@ -156,21 +158,20 @@ static pid_t start_psp(const char *dir, const char *sock)
 	return pid;
 }
 
-int main(int argc, char **argv)
+static void test_snp_verify_genuine(void)
 {
-	if (argc < 5)
-		TAP_SKIP_ALL("needs kettle, kettle-psp and the two data directories as arguments");
-	kettle = argv[1], psp_bin = argv[2], data = argv[3], cli_data = argv[4];
-	if (!mkdtemp(tmp))
-		TAP_SKIP_ALL("cannot create a temporary directory");
-
 	check_genuine("Genoa v3", "genoa-v3-azure.report.bin", "genoa-v3-azure.vcek.pem",
 		      "genoa-ask.pem", "genoa-ark.pem", 3);
 	check_genuine("Milan v3", "milan-v3-azure.report.bin", "milan-v3-azure.vcek.der",
 		      "milan-ask.pem", "milan-ark.pem", 3);
 	check_genuine("Milan v2", "milan-v2-virtee.report.bin", "milan-v2-virtee.vcek.der",
 		      "milan-ask.pem", "milan-ark.pem", 2);
+}
 
+/* Wrong chains, missing or bad certificates, reports of the wrong size:
+ * exit 1 and one line naming the check or the file. */
+static void test_snp_verify_refusals(void)
+{
 	int rc = verify(in(data, "genoa-v3-azure.report.bin"), in(data, "genoa-v3-azure.vcek.pem"),
 			in(data, "milan-ask.pem"), in(data, "milan-ark.pem"));
 	CHECK(rc == 1 && one_line(err_buf) && strstr(err_buf, "chain:"),
@@ -196,8 +197,12 @@ int main(int argc, char **argv)
 		    in(data, "milan-ask.pem"), in(data, "milan-ark.pem"));
 	CHECK(rc == 1 && one_line(err_buf) && strstr(err_buf, "larger than 1184"),
 	      "a 1185-byte report is refused");
+}
 
-	/* A kettle-psp report, end to end. */
+/* A kettle-psp report, end to end. */
+static void test_snp_verify_kettle_psp(void)
+{
+	uint8_t raw[1184];
 	const char *pdir = in(tmp, "psp"), *sock = in(tmp, "psp.sock");
 	pid_t psp = start_psp(pdir, sock);
 	struct psp_request req = {.measurement = {1, 2, 3}, .report_data = {4, 5, 6}};
@@ -210,7 +215,7 @@ int main(int argc, char **argv)
 	snprintf(vcek, sizeof(vcek), "%s/vcek.pem", pdir);
 	snprintf(ask, sizeof(ask), "%s/ask.pem", pdir);
 	snprintf(ark, sizeof(ark), "%s/ark.pem", pdir);
-	rc = verify(in(tmp, "psp.bin"), vcek, ask, ark);
+	int rc = verify(in(tmp, "psp.bin"), vcek, ask, ark);
 	CHECK(rc == 0 && strstr(out_buf, "\"measurement\": \"010203"),
 	      "snp-verify accepts the kettle-psp report and prints its measurement");
 	rc = verify(in(tmp, "psp.bin"), vcek, in(data, "milan-ask.pem"), in(data, "milan-ark.pem"));
@@ -219,17 +224,20 @@ int main(int argc, char **argv)
 		kill(psp, SIGTERM);
 		waitpid(psp, NULL, 0);
 	}
+}
 
-	/* verify-azure on trustee's genuine Azure Milan evidence. */
+/* verify-azure on trustee's genuine Azure Milan evidence. */
+static void test_verify_azure(void)
+{
 	/* Own copies: in() recycles its buffers and run() calls it too. */
 	char ev[512], mask[512], mark[512], ev_bad[512];
-	snprintf(ev, sizeof(ev), "%s/azure-milan-v1.json", cli_data);
+	snprintf(ev, sizeof(ev), "%s/azure-milan-v1.json", azure_data);
 	snprintf(mask, sizeof(mask), "%s/milan-ask.pem", data);
 	snprintf(mark, sizeof(mark), "%s/milan-ark.pem", data);
 	snprintf(ev_bad, sizeof(ev_bad), "%s/ev.json", tmp);
 	const char *az[] = {kettle, "attest", "verify-azure", ev, "--ask", mask, "--ark", mark,
 			    "--nonce", "6368616c6c656e6765", NULL};
-	rc = run(az);
+	int rc = run(az);
 	json_error_t jerr;
 	json_t *j = json_loads(out_buf, 0, &jerr);
 	CHECK(rc == 0 && j && json_object_get(json_object_get(j, "runtime_claims"), "keys") &&
@@ -260,8 +268,10 @@ int main(int argc, char **argv)
 	      "verify-azure: one changed quote byte in the file exits 1 naming the quote signature");
 	const char *az_usage[] = {kettle, "attest", "verify-azure", ev, "--ask", mask, NULL};
 	CHECK(run(az_usage) == 2 && one_line(err_buf), "verify-azure: missing --ark is a usage error");
+}
 
-	/* Usage. */
+static void test_usage(void)
+{
 	const char *none[] = {kettle, NULL};
 	CHECK(run(none) == 2 && one_line(err_buf) && strncmp(err_buf, "usage: kettle", 13) == 0,
 	      "no arguments: exit 2 and one usage line");
@@ -277,7 +287,20 @@ int main(int argc, char **argv)
 	CHECK(run(badopt) == 2 && one_line(err_buf), "unknown option: exit 2");
 	const char *dangling[] = {kettle, "attest", "snp-verify", "r.bin", "--vcek", NULL};
 	CHECK(run(dangling) == 2 && one_line(err_buf), "option without a value: exit 2");
+}
 
+int main(int argc, char **argv)
+{
+	if (argc < 5)
+		TAP_SKIP_ALL("needs kettle, kettle-psp and the two data directories as arguments");
+	kettle = argv[1], psp_bin = argv[2], data = argv[3], azure_data = argv[4];
+	if (!mkdtemp(tmp))
+		TAP_SKIP_ALL("cannot create a temporary directory");
+	test_snp_verify_genuine();
+	test_snp_verify_refusals();
+	test_snp_verify_kettle_psp();
+	test_verify_azure();
+	test_usage();
 	const char *rm[] = {"/bin/rm", "-rf", tmp, NULL};
 	run(rm);
 	TAP_DONE();

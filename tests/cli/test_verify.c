@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "tests/attest/evidence/fixture.h"
+#include "lib/bytes.h"
 #include "tests/tap.h"
 
 #define NONCE "a1b2c3d4e5f60718"
@@ -175,7 +176,7 @@ static void check_usage(void)
 		{"measure", "--mem", "1K", "--", "/bin/true", NULL},
 	};
 	int wrong = 0;
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		const char *argv[12] = {kettle, "attest"};
 		for (size_t k = 0; k < 8 && cases[i][k]; k++)
 			argv[2 + k] = cases[i][k];

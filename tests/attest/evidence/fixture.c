@@ -85,6 +85,26 @@ int run_evidence(const struct psp *p, const char *nonce_hex, const char *out, co
 	return access(out, R_OK);
 }
 
+int run_files_evidence(const struct psp *p, const char *nonce_hex, const char *dir,
+		       const char *input_text, const char *bundle, const char *in,
+		       struct run_out *r)
+{
+	char text[600], input[700], outdir[600], out[600];
+	snprintf(text, sizeof text, "%s/in.txt", dir);
+	snprintf(input, sizeof input, "data=%s", text);
+	snprintf(outdir, sizeof outdir, "%s/out", dir);
+	snprintf(out, sizeof out, "%s/%s", dir, bundle);
+	FILE *f = fopen(text, "w");
+	if (!f)
+		return -1;
+	int ok = fputs(input_text, f) >= 0;
+	if (fclose(f) != 0 || !ok)
+		return -1;
+	const char *opts[] = {"--input", input, "--output-dir", outdir, NULL};
+	const char *args[] = {"/input/data", "/output", NULL};
+	return run_evidence(p, nonce_hex, out, opts, prog("files", "musl"), args, in, r);
+}
+
 json_t *load_json(const char *path)
 {
 	json_error_t e;

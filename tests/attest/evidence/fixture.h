@@ -27,6 +27,13 @@ void psp_stop(struct psp *p);
 int run_evidence(const struct psp *p, const char *nonce_hex, const char *out, const char *const opts[],
 		 const char *program, const char *const args[], const char *in, struct run_out *r);
 
+/* The musl 'files' program with DIR/in.txt (holding input_text) as input
+ * "data" and DIR/out as output directory, `in` on stdin; the bundle is
+ * written to DIR/BUNDLE. 0 as run_evidence. */
+int run_files_evidence(const struct psp *p, const char *nonce_hex, const char *dir,
+		       const char *input_text, const char *bundle, const char *in,
+		       struct run_out *r);
+
 json_t *load_json(const char *path);
 
 /* Decoded base64 string field of obj (malloc'd) / replace it. */

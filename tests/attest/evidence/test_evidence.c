@@ -110,17 +110,8 @@ static void check_claims(const struct evidence_claims *c, const struct run_out *
 
 static json_t *run_files(struct run_out *r)
 {
-	FILE *f = fopen(at("in.txt"), "w");
-	if (f) {
-		fputs("an input file\nwith two lines\n", f);
-		fclose(f);
-	}
-	char input[700], outdir[700];
-	snprintf(input, sizeof input, "data=%s", at("in.txt"));
-	snprintf(outdir, sizeof outdir, "%s", at("out"));
-	const char *opts[] = {"--input", input, "--output-dir", outdir, NULL};
-	const char *args[] = {"/input/data", "/output", NULL};
-	int rc = run_evidence(&psp_a, NONCE, at("a.json"), opts, prog("files", "musl"), args, "stdin text\n", r);
+	int rc = run_files_evidence(&psp_a, NONCE, tmp, "an input file\nwith two lines\n", "a.json",
+				    "stdin text\n", r);
 	CHECK(rc == 0, "kettle-vmm ran 'files' with evidence from kettle-psp");
 	return rc ? NULL : load_json(at("a.json"));
 }

@@ -1,7 +1,8 @@
 /* Every part of a real bundle is covered by a check: changing any single
  * byte of the report, the quote, its signature, the AK, the nonce, each
- * event-log digest and event, and the task manifest makes verification
- * fail with the result that names the broken binding. One kettle-vmm run
+ * event-log digest and event, and the task manifest, or a pcr_mask that
+ * is not the quote's, makes verification fail with the result that names
+ * the broken binding. One kettle-vmm run
  * with an input and two outputs; argv: kettle-psp. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 
 #include "tests/attest/evidence/fixture.h"
 #include "attest/psp/psp_client.h"
+#include "lib/bytes.h"
 #include "tests/tap.h"
 
 #define NONCE "0102030405060708"
@@ -217,12 +219,35 @@ static void check_manifest_disagrees(const char *field, json_t *value, const cha
 	json_decref(m);
 }
 
+/* A bundle's pcr_mask says which PCRs the quote covers; claiming one more
+ * (PCR 16, whose replayed value is zero like the one given) or one fewer
+ * must fail, though every listed value is right. */
+static void check_pcr_mask(void)
+{
+	json_t *q = json_object_get(bundle, "quote"), *pcrs = json_object_get(q, "pcrs");
+	json_int_t mask = json_integer_value(json_object_get(q, "pcr_mask"));
+	json_t *pcr9 = json_incref(json_object_get(pcrs, "9"));
+	CHECK(mask == 0x80ffff && pcr9, "the quote covers PCRs 0-15 and 23 (pcr_mask 0x%llx)",
+	      (unsigned long long)mask);
+	json_object_set_new(q, "pcr_mask", json_integer(mask | 1 << 16));
+	json_object_set_new(pcrs, "16", json_string("0000000000000000000000000000000000000000000000000000000000000000"));
+	CHECK(verify() == EVIDENCE_E_QUOTE_PCRS && strstr(err, "pcr_mask"),
+	      "pcr_mask claims PCR 16, which the quote does not select: %s", err);
+	json_object_del(pcrs, "16");
+	json_object_set_new(q, "pcr_mask", json_integer(mask & ~(1 << 9)));
+	json_object_del(pcrs, "9");
+	CHECK(verify() == EVIDENCE_E_QUOTE_PCRS, "pcr_mask leaves out PCR 9, which the quote selects: %s", err);
+	json_object_set_new(pcrs, "9", pcr9);
+	json_object_set_new(q, "pcr_mask", json_integer(mask));
+	CHECK(verify() == EVIDENCE_OK, "the restored bundle verifies again");
+}
+
 static void check_malformed(void)
 {
 	static const char *const keys[] = {"version", "nonce", "measurement", "report", "cert_chain",
 					   "ak_public", "quote", "event_log", "task_manifest"};
 	size_t wrong = 0;
-	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
 		json_t *orig = json_incref(json_object_get(bundle, keys[i]));
 		json_object_del(bundle, keys[i]);
 		wrong += verify() != EVIDENCE_E_MALFORMED;
@@ -272,18 +297,8 @@ int main(int argc, char **argv)
 	if (!mkdtemp(tmp))
 		TAP_SKIP_ALL("cannot create a temporary directory");
 	CHECK(psp_start(argv[1], at("psp"), 1, &psp) == 0, "kettle-psp is serving");
-	FILE *f = fopen(at("in.txt"), "w");
-	if (f) {
-		fputs("tamper test input\n", f);
-		fclose(f);
-	}
-	char input[700], outdir[700];
-	snprintf(input, sizeof input, "data=%s", at("in.txt"));
-	snprintf(outdir, sizeof outdir, "%s", at("out"));
-	const char *opts[] = {"--input", input, "--output-dir", outdir, NULL};
-	const char *args[] = {"/input/data", "/output", NULL};
 	struct run_out r;
-	int ran = run_evidence(&psp, NONCE, at("ev.json"), opts, prog("files", "musl"), args, "x", &r) == 0;
+	int ran = run_files_evidence(&psp, NONCE, tmp, "tamper test input\n", "ev.json", "x", &r) == 0;
 	run_free(&r);
 	bundle = ran ? load_json(at("ev.json")) : NULL;
 	static const uint8_t nonce[8] = {1, 2, 3, 4, 5, 6, 7, 8};
@@ -301,6 +316,7 @@ int main(int argc, char **argv)
 		check_manifest_disagrees("argv", json_pack("[s]", "/other"), "argument digest");
 		check_manifest_disagrees("inputs", json_array(), "inputs");
 		check_manifest_disagrees("config", json_object(), "config");
+		check_pcr_mask();
 		check_malformed();
 	}
 	json_decref(bundle);

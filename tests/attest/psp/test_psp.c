@@ -20,6 +20,7 @@
 
 #include "attest/psp/psp_client.h"
 #include "attest/snp/snp_verify.h"
+#include "lib/bytes.h"
 #include "tests/tap.h"
 
 static const char *psp_bin;
@@ -102,12 +103,6 @@ static int wait_for_socket(const char *path)
 	return 0;
 }
 
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
 /* Send raw bytes, return the reply's status word or -1 if none came. */
 static long raw_exchange(const char *sock, const uint8_t *msg, size_t len)
 {
@@ -138,8 +133,8 @@ static long raw_exchange(const char *sock, const uint8_t *msg, size_t len)
 static void good_request(uint8_t msg[168])
 {
 	memset(msg, 0, 168);
-	put32(msg, 164);
-	put32(msg + 4, 0x5153504bu);
+	le32_put(msg, 164);
+	le32_put(msg + 4, 0x5153504bu);
 }
 
 static int split_chain(const char *pem, X509 **vcek, X509 **ask, X509 **ark)
@@ -154,15 +149,14 @@ static int split_chain(const char *pem, X509 **vcek, X509 **ask, X509 **ark)
 	return *vcek && *ask && *ark && !extra;
 }
 
-int main(int argc, char **argv)
-{
-	if (argc < 2)
-		TAP_SKIP_ALL("needs the kettle-psp binary as argument");
-	psp_bin = argv[1];
-	if (!mkdtemp(tmp))
-		TAP_SKIP_ALL("cannot create a temporary directory");
+/* The two chains init made (RSA in rsa/, P-384 in ec/) and the RSA
+ * VCEK's extensions, shared by the tests below. */
+static X509 *vcek, *ask, *ark, *ec_vcek, *ec_ask, *ec_ark;
+static struct snp_vcek_ext ext;
 
-	/* init: RSA-4096/PSS like AMD, and P-384 for a second chain. */
+/* init: RSA-4096/PSS like AMD, and P-384 for a second chain. */
+static void test_init(void)
+{
 	const char *init_rsa[] = {psp_bin, "init", in_tmp("rsa"), NULL};
 	const char *init_ec[] = {psp_bin, "init", in_tmp("ec"), "--ec", NULL};
 	CHECK(run(init_rsa, 0) == 0, "kettle-psp init (RSA-4096 PSS ARK/ASK)");
@@ -178,21 +172,17 @@ int main(int argc, char **argv)
 	CHECK(!openssl_verify(in_tmp("ec/ark.pem"), in_tmp("ec/ask.pem"), in_tmp("rsa/vcek.pem")),
 	      "openssl verify refuses a VCEK from the other chain");
 
-	X509 *vcek = load(in_tmp("rsa/vcek.pem")), *ask = load(in_tmp("rsa/ask.pem")),
-	     *ark = load(in_tmp("rsa/ark.pem"));
-	X509 *ec_ask = load(in_tmp("ec/ask.pem")), *ec_ark = load(in_tmp("ec/ark.pem")),
-	     *ec_vcek = load(in_tmp("ec/vcek.pem"));
+	vcek = load(in_tmp("rsa/vcek.pem")), ask = load(in_tmp("rsa/ask.pem")),
+	ark = load(in_tmp("rsa/ark.pem"));
+	ec_ask = load(in_tmp("ec/ask.pem")), ec_ark = load(in_tmp("ec/ark.pem")),
+	ec_vcek = load(in_tmp("ec/vcek.pem"));
 	CHECK(vcek && ask && ark && ec_ask && ec_ark && ec_vcek, "the chains load");
-	struct snp_vcek_ext ext = {0};
 	CHECK(vcek && snp_vcek_ext_read(vcek, &ext) == SNP_OK && ext.hwid_len == 64,
 	      "the simulated VCEK carries AMD's TCB and hwID extensions");
+}
 
-	/* serve */
-	const char *sock = in_tmp("psp.sock");
-	const char *serve[] = {psp_bin, "serve", in_tmp("rsa"), "--socket", sock, NULL};
-	pid_t server = spawn(serve, 1);
-	CHECK(wait_for_socket(sock), "kettle-psp serve listens on its socket");
-
+static void test_report(const char *sock)
+{
 	struct psp_request req = {0};
 	for (int i = 0; i < 48; i++)
 		req.measurement[i] = (uint8_t)(0xA0 + i);
@@ -261,76 +251,104 @@ int main(int argc, char **argv)
 		fclose(f);
 	CHECK(openssl_verify(in_tmp("rsa/ark.pem"), in_tmp("rsa/ask.pem"), in_tmp("got-vcek.pem")),
 	      "openssl verify accepts the VCEK the PSP sent");
-
-	/* Policy and VMPL from the request. */
+	X509_free(c_vcek);
+	X509_free(c_ask);
+	X509_free(c_ark);
 	free(chain);
-	chain = NULL;
-	req.has_policy = true;
-	req.policy = 0x30000 | (1ull << 19);
-	req.has_vmpl = true;
-	req.vmpl = 2;
-	rc = psp_request_report(sock, &req, raw, &chain);
+}
+
+/* Policy and VMPL from the request. */
+static void test_policy_and_vmpl(const char *sock)
+{
+	struct psp_request req = {.has_policy = true, .policy = 0x30000 | (1ull << 19),
+				  .has_vmpl = true, .vmpl = 2};
+	struct snp_report r;
+	uint8_t raw[1184];
+	char *chain = NULL;
+	int rc = psp_request_report(sock, &req, raw, &chain);
 	CHECK(rc == 0 && snp_verify(raw, sizeof(raw), vcek, ask, ark, &r) == SNP_OK &&
 		      r.policy == req.policy && r.vmpl == 2,
 	      "a requested policy and VMPL land in a verifying report");
 	free(chain);
-	chain = NULL;
+}
 
-	/* Malformed requests. */
-	req.vmpl = 4;
+static void test_malformed_requests(const char *sock)
+{
+	struct psp_request req = {.has_policy = true, .policy = 0x30000 | (1ull << 19),
+				  .has_vmpl = true, .vmpl = 4};
+	struct snp_report r;
+	uint8_t raw[1184];
+	char *chain = NULL;
 	CHECK(psp_request_report(sock, &req, raw, &chain) == -EINVAL && !chain,
 	      "the client refuses VMPL 4 itself");
 	uint8_t msg[168];
 	good_request(msg);
 	CHECK(raw_exchange(sock, msg, sizeof(msg)) == 0, "a hand-built minimal request is answered");
 	good_request(msg);
-	put32(msg, 163);
+	le32_put(msg, 163);
 	CHECK(raw_exchange(sock, msg, sizeof(msg)) == EINVAL, "wrong length (163) rejected");
 	good_request(msg);
-	put32(msg, 0xffffffffu);
+	le32_put(msg, 0xffffffffu);
 	CHECK(raw_exchange(sock, msg, 4) == EINVAL, "length 4 GiB rejected without reading it");
 	good_request(msg);
 	msg[4] ^= 1;
 	CHECK(raw_exchange(sock, msg, sizeof(msg)) == EINVAL, "bad magic rejected");
 	good_request(msg);
-	put32(msg + 8, 4);
+	le32_put(msg + 8, 4);
 	CHECK(raw_exchange(sock, msg, sizeof(msg)) == EINVAL, "unknown flag bit rejected");
 	good_request(msg);
-	put32(msg + 8, 2);
-	put32(msg + 164, 4);
+	le32_put(msg + 8, 2);
+	le32_put(msg + 164, 4);
 	CHECK(raw_exchange(sock, msg, sizeof(msg)) == EINVAL, "VMPL 4 rejected by the server");
 	good_request(msg);
-	put32(msg + 164, 1);
+	le32_put(msg + 164, 1);
 	CHECK(raw_exchange(sock, msg, sizeof(msg)) == EINVAL, "a VMPL without its flag rejected");
 	good_request(msg);
-	put32(msg + 8, 1);
-	put32(msg + 156, 0x1); /* policy without the reserved-one bit 17 */
+	le32_put(msg + 8, 1);
+	le32_put(msg + 156, 0x1); /* policy without the reserved-one bit 17 */
 	CHECK(raw_exchange(sock, msg, sizeof(msg)) == EINVAL, "a policy with bit 17 clear rejected");
 	good_request(msg);
 	CHECK(raw_exchange(sock, msg, 100) == -1, "a truncated request gets no report");
 	req.vmpl = 0;
-	rc = psp_request_report(sock, &req, raw, &chain);
+	int rc = psp_request_report(sock, &req, raw, &chain);
 	CHECK(rc == 0 && snp_verify(raw, sizeof(raw), vcek, ask, ark, &r) == SNP_OK,
 	      "the server still answers after the malformed requests");
 	free(chain);
 	chain = NULL;
-
 	CHECK(psp_request_report(in_tmp("nope.sock"), &req, raw, &chain) == -ENOENT,
 	      "a missing socket gives -ENOENT");
+}
 
-	kill(server, SIGTERM);
-	CHECK(wait_exit(server) == 0 && access(sock, F_OK) != 0,
-	      "SIGTERM stops serve cleanly and removes the socket");
-
+static void test_refusals(const char *sock)
+{
 	chmod(in_tmp("ec/vcek-key.pem"), 0644);
 	const char *serve_bad[] = {psp_bin, "serve", in_tmp("ec"), "--socket", sock, NULL};
 	CHECK(run(serve_bad, 1) == 1, "serve refuses a VCEK key readable by others");
 	const char *usage[] = {psp_bin, "bogus", NULL};
 	CHECK(run(usage, 1) == 2, "an unknown command exits 2 with the usage line");
+}
 
-	X509_free(c_vcek);
-	X509_free(c_ask);
-	X509_free(c_ark);
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		TAP_SKIP_ALL("needs the kettle-psp binary as argument");
+	psp_bin = argv[1];
+	if (!mkdtemp(tmp))
+		TAP_SKIP_ALL("cannot create a temporary directory");
+
+	test_init();
+	const char *sock = in_tmp("psp.sock");
+	const char *serve[] = {psp_bin, "serve", in_tmp("rsa"), "--socket", sock, NULL};
+	pid_t server = spawn(serve, 1);
+	CHECK(wait_for_socket(sock), "kettle-psp serve listens on its socket");
+	test_report(sock);
+	test_policy_and_vmpl(sock);
+	test_malformed_requests(sock);
+	kill(server, SIGTERM);
+	CHECK(wait_exit(server) == 0 && access(sock, F_OK) != 0,
+	      "SIGTERM stops serve cleanly and removes the socket");
+	test_refusals(sock);
+
 	X509_free(vcek);
 	X509_free(ask);
 	X509_free(ark);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "attest/snp/snp_verify.h"
+#include "lib/bytes.h"
 #include "tests/tap.h"
 
 static const char *dir;
@@ -197,7 +198,7 @@ int main(int argc, char **argv)
 		{"Milan v3 VLEK (trustee)", "milan-v3-vlek-trustee.report.bin",
 		 "milan-v3-vlek-trustee.vlek.der", "milan-asvk.pem", "milan-ark.pem", "-no_check_time"},
 	};
-	for (size_t i = 0; i < sizeof(vectors) / sizeof(vectors[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(vectors); i++)
 		check_vector(&vectors[i]);
 
 	/* Certificates of the wrong product or order. */

@@ -6,6 +6,7 @@
 
 #include "attest/snp/snp_report.h"
 #include "attest/snp/snp_json.h"
+#include "lib/bytes.h"
 #include "tests/tap.h"
 
 static size_t read_file(const char *dir, const char *name, uint8_t *buf,
@@ -27,11 +28,10 @@ static void fill_pattern(uint8_t *buf, size_t n, unsigned seed)
 		buf[i] = (uint8_t)(i * 31u + seed);
 }
 
-int main(int argc, char **argv)
+/* A synthetic report (every byte distinct-ish, a valid version): fields
+ * at the offsets of the ABI table, and a byte-for-byte round trip. */
+static void test_synthetic_layout(void)
 {
-	const char *dir = argc > 1 ? argv[1] : ".";
-
-	/* A synthetic report: every byte distinct-ish, valid version. */
 	uint8_t raw[SNP_REPORT_SIZE], back[SNP_REPORT_SIZE];
 	fill_pattern(raw, sizeof(raw), 7);
 	raw[0] = 2, raw[1] = raw[2] = raw[3] = 0;
@@ -65,8 +65,14 @@ int main(int argc, char **argv)
 	CHECK(back[0x30] == 4 && back[0x33] == 1 && memcmp(back, raw, 0x30) == 0 &&
 	      memcmp(back + 0x34, raw + 0x34, sizeof(raw) - 0x34) == 0,
 	      "serialising a changed VMPL touches only 0x030..0x033");
+}
 
-	/* Malformed input. */
+static void test_malformed(void)
+{
+	uint8_t raw[SNP_REPORT_SIZE];
+	struct snp_report r;
+	fill_pattern(raw, sizeof(raw), 7);
+	raw[0] = 2, raw[1] = raw[2] = raw[3] = 0;
 	CHECK(snp_report_parse(raw, sizeof(raw) - 1, &r) == -EINVAL, "1183 bytes rejected");
 	CHECK(snp_report_parse(raw, sizeof(raw) + 1, &r) == -EINVAL, "1185 bytes rejected");
 	raw[0] = 1;
@@ -74,8 +80,12 @@ int main(int argc, char **argv)
 	raw[0] = 6;
 	CHECK(snp_report_parse(raw, sizeof(raw), &r) == -EINVAL, "version 6 rejected");
 	CHECK(snp_report_parse(NULL, SNP_REPORT_SIZE, &r) == -EINVAL, "NULL buffer rejected");
+}
 
-	/* Genuine reports round-trip and split their TCBs as their VCEKs say. */
+/* Genuine reports round-trip and split their TCBs as their VCEKs say. */
+static void test_genuine_reports(const char *dir)
+{
+	uint8_t back[SNP_REPORT_SIZE];
 	static const struct {
 		const char *file;
 		uint32_t version;
@@ -87,7 +97,7 @@ int main(int argc, char **argv)
 		{"milan-v3-azure.report.bin", 3, SNP_GEN_MILAN, {0, 4, 0, 24, 219}},
 		{"genoa-v3-azure.report.bin", 3, SNP_GEN_GENOA, {0, 10, 0, 23, 84}},
 	};
-	for (size_t i = 0; i < sizeof(genuine) / sizeof(genuine[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(genuine); i++) {
 		uint8_t g[SNP_REPORT_SIZE + 1];
 		size_t n = read_file(dir, genuine[i].file, g, sizeof(g));
 		struct snp_report gr;
@@ -114,8 +124,11 @@ int main(int argc, char **argv)
 		      "%s renders as JSON", genuine[i].file);
 		json_decref(j);
 	}
+}
 
-	/* Turin moves the fields: FMC byte 0, BL 1, TEE 2, SNP 3, ucode 7. */
+/* Turin moves the fields: FMC byte 0, BL 1, TEE 2, SNP 3, ucode 7. */
+static void test_tcb_layouts(void)
+{
 	struct snp_tcb t;
 	snp_tcb_split(0x4800000000030201ull, SNP_GEN_TURIN, &t);
 	CHECK(t.fmc == 1 && t.bootloader == 2 && t.tee == 3 && t.snp == 0 && t.microcode == 0x48,
@@ -123,5 +136,15 @@ int main(int argc, char **argv)
 	snp_tcb_split(0x4815000000000201ull, SNP_GEN_GENOA, &t);
 	CHECK(t.fmc == 0 && t.bootloader == 1 && t.tee == 2 && t.snp == 0x15 && t.microcode == 0x48,
 	      "Genoa TCB split");
+}
+
+int main(int argc, char **argv)
+{
+	const char *dir = argc > 1 ? argv[1] : ".";
+
+	test_synthetic_layout();
+	test_malformed();
+	test_genuine_reports(dir);
+	test_tcb_layouts();
 	TAP_DONE();
 }

@@ -9,6 +9,7 @@
 #include <openssl/evp.h>
 
 #include "attest/tpm/eventlog.h"
+#include "lib/bytes.h"
 #include "tests/tap.h"
 
 static void sha(const EVP_MD *md, const void *d, size_t n, uint8_t *out)
@@ -125,43 +126,41 @@ static void wrong_type(json_t *l)
 static void not_object(json_t *l) { json_array_set_new(l, 2, json_string("x")); }
 static void no_recnum(json_t *l) { json_object_del(rec(l, 0), "recnum"); }
 
-int main(void)
+/* The sample log (sample_log()) and the PCR values it must replay to,
+ * extended by hand. */
+static json_t *sample;
+static uint8_t want[24][32];
+
+static void test_records(void)
 {
-	uint8_t want[24][32] = {{0}}, got[24][32];
-	static uint8_t big[5000];
-	char err[256];
-	json_t *log = sample_log();
-
-	memset(big, 0xab, sizeof(big));
-	extend(want[0], "stub-v1", 7);
-	extend(want[1], "{\"mem\":64}", 10);
-	extend(want[4], big, sizeof(big));
-	extend(want[8], "{\"name\":\"f\"}", 12);
-	extend(want[8], "", 0);
-	extend(want[23], "x", 1);
-
-	CHECK(json_array_size(log) == 6, "six records appended");
-	CHECK(json_integer_value(json_object_get(rec(log, 5), "recnum")) == 5,
+	CHECK(json_array_size(sample) == 6, "six records appended");
+	CHECK(json_integer_value(json_object_get(rec(sample, 5), "recnum")) == 5,
 	      "recnum counts from 0");
-	CHECK(!strcmp(json_string_value(json_object_get(dig(log, 0, 0), "hashAlg")),
+	CHECK(!strcmp(json_string_value(json_object_get(dig(sample, 0, 0), "hashAlg")),
 		      "sha256") &&
-		      strlen(json_string_value(json_object_get(dig(log, 0, 1), "digest"))) == 96,
+		      strlen(json_string_value(json_object_get(dig(sample, 0, 1), "digest"))) == 96,
 	      "sha256 and sha384 digests recorded");
-	json_t *c = json_object_get(rec(log, 2), "content");
+	json_t *c = json_object_get(rec(sample, 2), "content");
 	CHECK(json_object_get(c, "event_data_sha256") &&
 		      !json_object_get(c, "event_data"),
 	      "a 5000-byte event is logged by digest");
-	CHECK(!strcmp(json_string_value(json_object_get(json_object_get(rec(log, 0), "content"),
+	CHECK(!strcmp(json_string_value(json_object_get(json_object_get(rec(sample, 0), "content"),
 							"event_data")),
 		      "737475622d7631"),
 	      "a small event is logged in full (hex)");
+}
 
-	CHECK(eventlog_replay_err(log, got, err, sizeof(err)) == 0 && !err[0],
+static void test_replay(void)
+{
+	uint8_t got[24][32];
+	char err[256];
+
+	CHECK(eventlog_replay_err(sample, got, err, sizeof(err)) == 0 && !err[0],
 	      "sample log replays");
 	CHECK(memcmp(got, want, sizeof(want)) == 0,
 	      "replayed PCRs equal the values extended by hand");
 
-	char *text = json_dumps(log, JSON_COMPACT);
+	char *text = json_dumps(sample, JSON_COMPACT);
 	json_t *back = json_loads(text, 0, NULL);
 	CHECK(back && eventlog_replay(back, got) == 0 &&
 		      memcmp(got, want, sizeof(want)) == 0,
@@ -174,12 +173,21 @@ int main(void)
 		      memcmp(got, (uint8_t[24][32]){{0}}, sizeof(got)) == 0,
 	      "empty log: all PCRs zero");
 	json_decref(empty);
+}
 
-	CHECK(append(log, 16, "debug", "x", 1) == -EINVAL,
+static void test_append_refusals(void)
+{
+	CHECK(append(sample, 16, "debug", "x", 1) == -EINVAL,
 	      "append refuses PCR 16");
-	CHECK(append(log, 24, "x", "x", 1) == -EINVAL, "append refuses PCR 24");
-	CHECK(append(log, 4, "", "x", 1) == -EINVAL,
+	CHECK(append(sample, 24, "x", "x", 1) == -EINVAL, "append refuses PCR 24");
+	CHECK(append(sample, 4, "", "x", 1) == -EINVAL,
 	      "append refuses an empty event type");
+}
+
+static void test_bad_logs(void)
+{
+	uint8_t got[24][32];
+	char err[256];
 
 	static const struct {
 		void (*edit)(json_t *);
@@ -202,7 +210,7 @@ int main(void)
 		{not_object, "record not an object", "record 2: is not an object"},
 		{no_recnum, "no recnum", "record 0: recnum is missing"},
 	};
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		int rc = replay_edited(bad[i].edit, err, sizeof(err));
 		CHECK(rc == -EINVAL && strstr(err, bad[i].expect),
 		      "%s: rejected (\"%s\")", bad[i].what, err);
@@ -215,6 +223,25 @@ int main(void)
 		      strstr(err, "not a JSON array"),
 	      "a log that is not an array is rejected");
 	json_decref(notarray);
-	json_decref(log);
+}
+
+int main(void)
+{
+	static uint8_t big[5000];
+
+	sample = sample_log();
+	memset(big, 0xab, sizeof(big));
+	extend(want[0], "stub-v1", 7);
+	extend(want[1], "{\"mem\":64}", 10);
+	extend(want[4], big, sizeof(big));
+	extend(want[8], "{\"name\":\"f\"}", 12);
+	extend(want[8], "", 0);
+	extend(want[23], "x", 1);
+
+	test_records();
+	test_replay();
+	test_append_refusals();
+	test_bad_logs();
+	json_decref(sample);
 	TAP_DONE();
 }

@@ -105,19 +105,34 @@ static int is_one_of(enum quote_result r, const enum quote_result *set,
 	return 0;
 }
 
-int main(void)
+/* What every test below shares: this process's vTPM after boot(), its
+ * quote with the AK, the replayed PCRs, and another vTPM's quote. */
+static struct vtpm *v;
+static struct evidence e, other;
+static uint8_t pcrs[24][32];
+
+static struct quote_expect expect(uint32_t ak_hierarchy)
 {
-	static struct evidence e, other, bad;
-	uint8_t pcrs[24][32];
-	struct vtpm *v = NULL, *v2 = NULL;
-	char err[200];
+	return (struct quote_expect){nonce, sizeof(nonce), (const uint8_t(*)[32])pcrs,
+				     EVENTLOG_PCR_MASK, ak_hierarchy};
+}
+
+static enum quote_result verify_ex(const struct evidence *q, const struct quote_expect *ex,
+				   struct quote_info *info)
+{
+	return quote_verify(q->ak, q->ak_len, q->q.attest, q->q.attest_len, q->q.signature,
+			    q->q.signature_len, ex, info);
+}
+
+static int test_start(void)
+{
+	struct vtpm *v2 = NULL;
 
 	/* before this process has a TPM of its own */
 	CHECK(other_vtpm(&other) == 0, "a second vTPM in a child process quoted");
-
 	CHECK(vtpm_start(&v) == 0, "vTPM started with an AK");
 	if (!v)
-		TAP_DONE();
+		return -1;
 	CHECK(vtpm_start(&v2) == -EBUSY && !v2, "one vTPM per process: -EBUSY");
 	CHECK(boot(v) == 0, "eight extends");
 	CHECK(vtpm_extend(v, 16, "debug", "x", 1) == -EINVAL, "PCR 16 refused");
@@ -125,32 +140,44 @@ int main(void)
 	CHECK(collect(v, &e) == 0, "quote and AK public");
 	CHECK(vtpm_quote(v, nonce, 65, &e.q) == -EINVAL, "nonce over 64 bytes refused");
 	CHECK(collect(v, &e) == 0, "quote again after the refusal");
+	return 0;
+}
 
+static void test_log_replays_to_quoted_pcrs(void)
+{
+	char err[200];
 	json_t *log = vtpm_event_log(v);
+
 	CHECK(json_array_size(log) == 8, "event log has the eight records");
 	CHECK(eventlog_replay_err(log, pcrs, err, sizeof(err)) == 0,
 	      "event log replays %s", err);
 	CHECK(memcmp(pcrs, e.q.pcrs, sizeof(pcrs)) == 0,
 	      "replayed PCRs equal the TPM's PCR values");
 	CHECK(e.q.pcr_mask == EVENTLOG_PCR_MASK, "quote covers PCRs 0-15 and 23");
+	json_decref(log);
+}
 
+static void test_accepts_genuine_quote(void)
+{
 	struct quote_info info;
-	struct quote_expect ex = {nonce, sizeof(nonce), pcrs, EVENTLOG_PCR_MASK,
-				  VTPM_AK_HIERARCHY};
-	enum quote_result r = quote_verify(e.ak, e.ak_len, e.q.attest,
-					   e.q.attest_len, e.q.signature,
-					   e.q.signature_len, &ex, &info);
+	struct quote_expect ex = expect(VTPM_AK_HIERARCHY);
+	enum quote_result r = verify_ex(&e, &ex, &info);
+
 	CHECK(r == QUOTE_OK, "verifier accepts the quote (%s)", quote_strerror(r));
 	CHECK(info.pcr_mask == EVENTLOG_PCR_MASK && info.safe == 1,
 	      "quote info: PCRs covered, clock safe");
-	ex.ak_hierarchy = 0;
-	CHECK(quote_verify(e.ak, e.ak_len, e.q.attest, e.q.attest_len,
-			   e.q.signature, e.q.signature_len, &ex, NULL) == QUOTE_OK,
+	ex = expect(0);
+	CHECK(verify_ex(&e, &ex, NULL) == QUOTE_OK,
 	      "accepted without the signer-name check too");
+}
 
-	/* every single-byte change of the attest: the signature no longer
-	 * holds (nothing in attest is parsed before it is authenticated) */
+/* every single-byte change of the attest: the signature no longer holds
+ * (nothing in attest is parsed before it is authenticated) */
+static void test_attest_bytes_flipped(void)
+{
+	static struct evidence bad;
 	int all = 1;
+
 	for (size_t i = 0; i < e.q.attest_len; i++) {
 		bad = e;
 		bad.q.attest[i] ^= 0x01;
@@ -162,14 +189,19 @@ int main(void)
 	}
 	CHECK(all, "each of %zu attest bytes flipped: signature does not verify",
 	      e.q.attest_len);
+}
 
+static void test_signature_bytes_flipped(void)
+{
 	static const enum quote_result sig_reasons[] = {
 		QUOTE_E_SIG_MALFORMED, QUOTE_E_SIG_SCHEME, QUOTE_E_SIGNATURE};
-	all = 1;
+	static struct evidence bad;
+	int all = 1;
+
 	for (size_t i = 0; i < e.q.signature_len; i++) {
 		bad = e;
 		bad.q.signature[i] ^= 0x01;
-		r = verify(&bad, pcrs, nonce, sizeof(nonce));
+		enum quote_result r = verify(&bad, pcrs, nonce, sizeof(nonce));
 		if (!is_one_of(r, sig_reasons, 3)) {
 			printf("# signature byte %zu: %s\n", i, quote_strerror(r));
 			all = 0;
@@ -181,16 +213,21 @@ int main(void)
 	bad.q.signature[8] ^= 0x80; /* alg, hash, r size, then r */
 	CHECK(verify(&bad, pcrs, nonce, sizeof(nonce)) == QUOTE_E_SIGNATURE,
 	      "a changed r: \"%s\"", quote_strerror(QUOTE_E_SIGNATURE));
+}
 
+static void test_ak_bytes_flipped(void)
+{
 	static const enum quote_result ak_reasons[] = {
 		QUOTE_E_AK_MALFORMED, QUOTE_E_AK_UNSUPPORTED, QUOTE_E_AK_ATTRIBUTES,
 		QUOTE_E_SIG_SCHEME, QUOTE_E_SIGNATURE, QUOTE_E_SIGNER};
-	all = 1;
-	int by_signer = 0;
+	static struct evidence bad;
+	struct quote_expect ex = expect(0);
+	int all = 1, by_signer = 0;
+
 	for (size_t i = 0; i < e.ak_len; i++) {
 		bad = e;
 		bad.ak[i] ^= 0x01;
-		r = verify(&bad, pcrs, nonce, sizeof(nonce));
+		enum quote_result r = verify(&bad, pcrs, nonce, sizeof(nonce));
 		by_signer += r == QUOTE_E_SIGNER;
 		if (!is_one_of(r, ak_reasons, 6)) {
 			printf("# AK byte %zu: %s\n", i, quote_strerror(r));
@@ -213,16 +250,25 @@ int main(void)
 			   e.q.signature, e.q.signature_len, &ex, NULL) ==
 		      QUOTE_E_AK_MALFORMED,
 	      "truncated AK public: malformed");
+}
 
+static void test_wrong_nonce(void)
+{
 	uint8_t wrong[32];
+
 	memcpy(wrong, nonce, sizeof(wrong));
 	wrong[31] ^= 1;
 	CHECK(verify(&e, pcrs, wrong, sizeof(wrong)) == QUOTE_E_NONCE,
 	      "wrong nonce: \"%s\"", quote_strerror(QUOTE_E_NONCE));
 	CHECK(verify(&e, pcrs, nonce, 16) == QUOTE_E_NONCE,
 	      "nonce prefix only: nonce does not match");
+}
 
+static void test_forged_pcrs_and_logs(void)
+{
 	uint8_t forged[24][32];
+	char err[200];
+
 	memcpy(forged, pcrs, sizeof(forged));
 	forged[4][0] ^= 1;
 	CHECK(verify(&e, (const uint8_t(*)[32])forged, nonce, sizeof(nonce)) ==
@@ -266,20 +312,25 @@ int main(void)
 			     sizeof(nonce)) == QUOTE_E_PCR_DIGEST,
 	      "... renumbered, it replays but the PCR digest does not match");
 	json_decref(cut);
+}
+
+static void test_selection_and_hierarchy(void)
+{
+	struct quote_expect ex = expect(0);
 
 	ex.pcr_mask = EVENTLOG_PCR_MASK | (1u << 16);
-	CHECK(quote_verify(e.ak, e.ak_len, e.q.attest, e.q.attest_len,
-			   e.q.signature, e.q.signature_len, &ex, NULL) ==
-		      QUOTE_E_PCR_SELECTION,
+	CHECK(verify_ex(&e, &ex, NULL) == QUOTE_E_PCR_SELECTION,
 	      "requiring an unquoted PCR: \"%s\"", quote_strerror(QUOTE_E_PCR_SELECTION));
-	ex.pcr_mask = EVENTLOG_PCR_MASK;
-	ex.ak_hierarchy = 0x40000001; /* owner, not endorsement */
-	CHECK(quote_verify(e.ak, e.ak_len, e.q.attest, e.q.attest_len,
-			   e.q.signature, e.q.signature_len, &ex, NULL) ==
-		      QUOTE_E_SIGNER,
+	ex = expect(0x40000001); /* owner, not endorsement */
+	CHECK(verify_ex(&e, &ex, NULL) == QUOTE_E_SIGNER,
 	      "AK expected under the wrong hierarchy: signer mismatch");
+}
 
-	/* the quote from the other vTPM: genuine, but not this AK's */
+/* the quote from the other vTPM: genuine, but not this AK's */
+static void test_other_vtpm_quote(void)
+{
+	static struct evidence bad;
+
 	CHECK(verify(&other, (const uint8_t(*)[32])other.q.pcrs, nonce,
 		     sizeof(nonce)) == QUOTE_OK,
 	      "the other vTPM's quote verifies against its own AK");
@@ -289,9 +340,13 @@ int main(void)
 	bad.ak_len = e.ak_len;
 	CHECK(verify(&bad, pcrs, nonce, sizeof(nonce)) == QUOTE_E_SIGNATURE,
 	      "its quote replayed against this vTPM's AK: signature does not verify");
+}
 
-	/* the AK as PEM for other tools */
+/* the AK as PEM for other tools */
+static void test_ak_pem(void)
+{
 	char *pem = NULL;
+
 	CHECK(quote_ak_pem(e.ak, e.ak_len, &pem) == 0 && pem &&
 		      strstr(pem, "BEGIN PUBLIC KEY"),
 	      "AK public as PEM");
@@ -301,22 +356,46 @@ int main(void)
 	EVP_PKEY_free(pk);
 	BIO_free(bio);
 	free(pem);
+}
 
-	/* every result has its own line */
-	all = 1;
+static void test_strerror_distinct(void)
+{
+	int all = 1;
+
 	for (int a = QUOTE_OK; a <= QUOTE_E_INTERNAL; a++)
 		for (int b = a + 1; b <= QUOTE_E_INTERNAL; b++)
 			if (!strcmp(quote_strerror(a), quote_strerror(b)))
 				all = 0;
 	CHECK(all, "quote_strerror names each result differently");
+}
 
-	json_decref(log);
+static void test_restart_manufactures_anew(void)
+{
+	struct evidence e2;
+
 	vtpm_free(v);
 	CHECK(vtpm_start(&v) == 0, "a new vTPM after the first was freed");
-	struct evidence e2;
 	CHECK(v && boot(v) == 0 && collect(v, &e2) == 0 &&
 		      memcmp(e2.ak, e.ak, e.ak_len) != 0,
 	      "... is freshly manufactured (new AK)");
 	vtpm_free(v);
+}
+
+int main(void)
+{
+	if (test_start())
+		TAP_DONE();
+	test_log_replays_to_quoted_pcrs();
+	test_accepts_genuine_quote();
+	test_attest_bytes_flipped();
+	test_signature_bytes_flipped();
+	test_ak_bytes_flipped();
+	test_wrong_nonce();
+	test_forged_pcrs_and_logs();
+	test_selection_and_hierarchy();
+	test_other_vtpm_quote();
+	test_ak_pem();
+	test_strerror_distinct();
+	test_restart_manufactures_anew();
 	TAP_DONE();
 }

@@ -109,25 +109,22 @@ static void sign(EVP_PKEY *key, const struct buf *msg, struct buf *w)
 	b2(w, sig, (uint16_t)len);
 }
 
-int main(void)
+/* An Azure-like RSA AK, a quote over PCRs 0-2 and its signature, shared by
+ * the tests below; `ex` expects exactly that quote. */
+static const uint8_t nonce[16] = "azure-like-nonce";
+static struct buf pub, att, sig, bad;
+static uint8_t pcrs[24][32];
+static EVP_PKEY *key;
+static struct quote_expect ex;
+
+static enum quote_result check(const struct buf *p, const struct buf *a, const struct buf *s,
+			       const struct quote_expect *e)
 {
-	static const uint8_t nonce[16] = "azure-like-nonce";
-	static struct buf pub, att, sig, bad;
-	uint8_t pcrs[24][32] = {{0}};
-	EVP_PKEY *key = EVP_RSA_gen(2048);
+	return quote_verify(p->b, p->n, a->b, a->n, s->b, s->n, e, NULL);
+}
 
-	CHECK(key != NULL, "RSA-2048 key generated");
-	if (!key)
-		TAP_DONE();
-	memset(pcrs[1], 0x11, 32);
-	memset(pcrs[2], 0x22, 32);
-	/* Azure's AK attributes: fixedTPM, stClear, fixedParent,
-	 * sensitiveDataOrigin, userWithAuth, noDA, restricted, sign */
-	rsa_public(key, 0x00050476, &pub);
-	attest(nonce, sizeof(nonce), pcrs, &att);
-	sign(key, &att, &sig);
-
-	struct quote_expect ex = {nonce, sizeof(nonce), pcrs, 0x7, 0};
+static void test_genuine_quote(void)
+{
 	struct quote_info info;
 	enum quote_result r = quote_verify(pub.b, pub.n, att.b, att.n, sig.b,
 					   sig.n, &ex, &info);
@@ -141,13 +138,15 @@ int main(void)
 		      strstr(pem, "BEGIN PUBLIC KEY"),
 	      "RSA AK as PEM");
 	free(pem);
+}
 
+static void test_bytes_flipped(void)
+{
 	int all = 1;
 	for (size_t i = 0; i < att.n; i++) {
 		bad = att;
 		bad.b[i] ^= 0x20;
-		all &= quote_verify(pub.b, pub.n, bad.b, bad.n, sig.b, sig.n,
-				    &ex, NULL) == QUOTE_E_SIGNATURE;
+		all &= check(&pub, &bad, &sig, &ex) == QUOTE_E_SIGNATURE;
 	}
 	CHECK(all, "each attest byte flipped: signature does not verify");
 
@@ -155,7 +154,7 @@ int main(void)
 	for (size_t i = 0; i < sig.n; i++) {
 		bad = sig;
 		bad.b[i] ^= 0x20;
-		r = quote_verify(pub.b, pub.n, att.b, att.n, bad.b, bad.n, &ex, NULL);
+		enum quote_result r = check(&pub, &att, &bad, &ex);
 		all &= r == QUOTE_E_SIGNATURE || r == QUOTE_E_SIG_MALFORMED ||
 		       r == QUOTE_E_SIG_SCHEME;
 	}
@@ -164,41 +163,41 @@ int main(void)
 	/* a modulus byte: same shape, other key */
 	bad = pub;
 	bad.b[100] ^= 0x20;
-	CHECK(quote_verify(bad.b, bad.n, att.b, att.n, sig.b, sig.n, &ex, NULL) ==
-		      QUOTE_E_SIGNATURE,
+	CHECK(check(&bad, &att, &sig, &ex) == QUOTE_E_SIGNATURE,
 	      "changed modulus: signature does not verify");
+}
 
+static void test_expectations(void)
+{
 	uint8_t wrong[16];
 	memcpy(wrong, nonce, 16);
 	wrong[0] ^= 1;
 	struct quote_expect ex2 = ex;
 	ex2.nonce = wrong;
-	CHECK(quote_verify(pub.b, pub.n, att.b, att.n, sig.b, sig.n, &ex2, NULL) ==
-		      QUOTE_E_NONCE,
-	      "wrong nonce");
+	CHECK(check(&pub, &att, &sig, &ex2) == QUOTE_E_NONCE, "wrong nonce");
 	uint8_t other[24][32];
 	memcpy(other, pcrs, sizeof(other));
 	other[2][31] ^= 1;
 	ex2 = ex;
 	ex2.pcrs = other;
-	CHECK(quote_verify(pub.b, pub.n, att.b, att.n, sig.b, sig.n, &ex2, NULL) ==
-		      QUOTE_E_PCR_DIGEST,
+	CHECK(check(&pub, &att, &sig, &ex2) == QUOTE_E_PCR_DIGEST,
 	      "other PCR values: PCR digest does not match");
 	ex2 = ex;
 	ex2.pcr_mask = 0xF;
-	CHECK(quote_verify(pub.b, pub.n, att.b, att.n, sig.b, sig.n, &ex2, NULL) ==
-		      QUOTE_E_PCR_SELECTION,
+	CHECK(check(&pub, &att, &sig, &ex2) == QUOTE_E_PCR_SELECTION,
 	      "requiring PCR 3 which is not quoted");
 	ex2 = ex;
 	ex2.ak_hierarchy = 0x40000001;
-	CHECK(quote_verify(pub.b, pub.n, att.b, att.n, sig.b, sig.n, &ex2, NULL) ==
-		      QUOTE_E_SIGNER,
+	CHECK(check(&pub, &att, &sig, &ex2) == QUOTE_E_SIGNER,
 	      "signer name checked when a hierarchy is given");
+}
 
+/* Structures the key really signed, which are still not quotes. */
+static void test_signed_but_wrong(void)
+{
 	/* not restricted, and a decrypt key */
 	rsa_public(key, 0x00040072, &bad);
-	CHECK(quote_verify(bad.b, bad.n, att.b, att.n, sig.b, sig.n, &ex, NULL) ==
-		      QUOTE_E_AK_ATTRIBUTES,
+	CHECK(check(&bad, &att, &sig, &ex) == QUOTE_E_AK_ATTRIBUTES,
 	      "unrestricted key refused as an AK");
 
 	/* signed, but not a quote: a TPMS_ATTEST of another type */
@@ -206,25 +205,25 @@ int main(void)
 	bad.b[5] = 0x17; /* TPM_ST_ATTEST_CERTIFY */
 	bad.n = 4 + 2 + 2 + 34 + 2 + 16 + 17 + 8;
 	sign(key, &bad, &sig);
-	CHECK(quote_verify(pub.b, pub.n, bad.b, bad.n, sig.b, sig.n, &ex, NULL) ==
-		      QUOTE_E_NOT_QUOTE,
+	CHECK(check(&pub, &bad, &sig, &ex) == QUOTE_E_NOT_QUOTE,
 	      "a signed certify structure is not a quote");
 	bad = att;
 	bad.b[0] = 0;
 	sign(key, &bad, &sig);
-	CHECK(quote_verify(pub.b, pub.n, bad.b, bad.n, sig.b, sig.n, &ex, NULL) ==
-		      QUOTE_E_NOT_TPM_GENERATED,
+	CHECK(check(&pub, &bad, &sig, &ex) == QUOTE_E_NOT_TPM_GENERATED,
 	      "a signed structure without TPM_GENERATED_VALUE");
 	bad = att;
 	bad.b[bad.n++] = 0;
 	sign(key, &bad, &sig);
-	CHECK(quote_verify(pub.b, pub.n, bad.b, bad.n, sig.b, sig.n, &ex, NULL) ==
-		      QUOTE_E_ATTEST_MALFORMED,
+	CHECK(check(&pub, &bad, &sig, &ex) == QUOTE_E_ATTEST_MALFORMED,
 	      "trailing bytes after the quote: malformed");
+}
 
-	/* every truncation, and a huge claimed length */
+/* every truncation, and a huge claimed length */
+static void test_truncations(void)
+{
 	sign(key, &att, &sig);
-	all = 1;
+	int all = 1;
 	for (size_t n = 0; n < pub.n; n++)
 		all &= quote_verify(pub.b, n, att.b, att.n, sig.b, sig.n, &ex,
 				    NULL) == QUOTE_E_AK_MALFORMED;
@@ -239,7 +238,7 @@ int main(void)
 		bad = att;
 		bad.n = n;
 		sign(key, &bad, &sig);
-		r = quote_verify(pub.b, pub.n, bad.b, bad.n, sig.b, sig.n, &ex, NULL);
+		enum quote_result r = check(&pub, &bad, &sig, &ex);
 		all &= r == QUOTE_E_ATTEST_MALFORMED || r == QUOTE_E_NOT_TPM_GENERATED ||
 		       r == QUOTE_E_NOT_QUOTE;
 	}
@@ -247,10 +246,30 @@ int main(void)
 	bad = att;
 	bad.b[6] = 0xff; /* qualifiedSigner size 0xff22 */
 	sign(key, &bad, &sig);
-	CHECK(quote_verify(pub.b, pub.n, bad.b, bad.n, sig.b, sig.n, &ex, NULL) ==
-		      QUOTE_E_ATTEST_MALFORMED,
+	CHECK(check(&pub, &bad, &sig, &ex) == QUOTE_E_ATTEST_MALFORMED,
 	      "a length field past the end: malformed");
+}
 
+int main(void)
+{
+	key = EVP_RSA_gen(2048);
+	CHECK(key != NULL, "RSA-2048 key generated");
+	if (!key)
+		TAP_DONE();
+	memset(pcrs[1], 0x11, 32);
+	memset(pcrs[2], 0x22, 32);
+	/* Azure's AK attributes: fixedTPM, stClear, fixedParent,
+	 * sensitiveDataOrigin, userWithAuth, noDA, restricted, sign */
+	rsa_public(key, 0x00050476, &pub);
+	attest(nonce, sizeof(nonce), pcrs, &att);
+	sign(key, &att, &sig);
+	ex = (struct quote_expect){nonce, sizeof(nonce), (const uint8_t(*)[32])pcrs, 0x7, 0};
+
+	test_genuine_quote();
+	test_bytes_flipped();
+	test_expectations();
+	test_signed_but_wrong();
+	test_truncations();
 	EVP_PKEY_free(key);
 	TAP_DONE();
 }

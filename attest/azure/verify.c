@@ -2,14 +2,14 @@
  * -> REPORT_DATA holds the hash of the runtime claims -> the claims hold
  * the vTPM AK -> the AK signs the quote -> the quote's digest covers the
  * PCR values and its extraData the verifier's nonce. */
-#include "cli/azure/azure.h"
+#include "attest/azure/azure.h"
 
 #include <string.h>
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
-#include <openssl/rsa.h>
 
+#include "attest/tpm/quote_verify.h"
 #include "attest/tpm/tpm_types.h"
 
 const char *azure_status_str(enum azure_status st, enum snp_status snp)
@@ -67,43 +67,36 @@ static enum azure_status check_report_data(const struct hcl_report *hcl,
 	return memcmp(digest, r->report_data, n) == 0 ? AZ_OK : AZ_E_REPORT_DATA;
 }
 
-/* The vTPM signs with RSASSA-PKCS1-v1_5 over SHA-256 of TPMS_ATTEST. */
+/* The vTPM signs with RSASSA-PKCS1-v1_5 over SHA-256 of TPMS_ATTEST; the
+ * evidence gives the raw signature, not a TPMT_SIGNATURE. */
 static enum azure_status check_quote_signature(EVP_PKEY *ak, const struct azure_evidence *ev)
 {
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	EVP_PKEY_CTX *pctx = NULL;
-	int ok = ctx && EVP_DigestVerifyInit(ctx, &pctx, EVP_sha256(), NULL, ak) == 1 &&
-		 EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) == 1 &&
-		 EVP_DigestVerify(ctx, ev->signature, ev->signature_len, ev->quote,
-				  ev->quote_len) == 1;
-	EVP_MD_CTX_free(ctx);
-	return ok ? AZ_OK : AZ_E_QUOTE_SIGNATURE;
+	struct tpm_signature sig = {.alg = TPM_ALG_RSASSA, .hash = TPM_ALG_SHA256};
+
+	if (ev->signature_len > sizeof(sig.rsa))
+		return AZ_E_QUOTE_SIGNATURE; /* longer than any 4096-bit key's */
+	memcpy(sig.rsa, ev->signature, ev->signature_len);
+	sig.rsa_len = (uint16_t)ev->signature_len;
+	return quote_check_signature(ak, &sig, ev->quote, ev->quote_len) == QUOTE_OK
+		       ? AZ_OK
+		       : AZ_E_QUOTE_SIGNATURE;
 }
 
-/* pcrDigest = SHA-256 of the selected PCR values, in selection order, each
- * bank in ascending PCR index. */
+/* attest/tpm's PCR check with the quote's own signing hash (SHA-256) and
+ * no required PCRs; what Azure adds is that the quote may select only PCRs
+ * whose values the evidence gives. */
 static enum azure_status check_pcrs(const struct tpm_attest *at, const struct azure_evidence *ev)
 {
 	uint32_t given = ev->n_pcrs >= 32 ? 0xffffffffu : (1u << ev->n_pcrs) - 1;
-	for (uint32_t i = 0; i < at->bank_count; i++)
-		if (at->banks[i].mask &&
-		    (at->banks[i].hash != TPM_ALG_SHA256 || (at->banks[i].mask & ~given)))
-			return AZ_E_PCR_SELECTION;
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	uint8_t digest[32];
-	unsigned int n = 0;
-	int ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1;
-	for (uint32_t i = 0; ok && i < at->bank_count; i++)
-		for (unsigned pcr = 0; ok && pcr < AZ_PCRS; pcr++)
-			if (at->banks[i].mask & (1u << pcr))
-				ok = EVP_DigestUpdate(ctx, ev->pcrs[pcr], 32) == 1;
-	ok = ok && EVP_DigestFinal_ex(ctx, digest, &n) == 1;
-	EVP_MD_CTX_free(ctx);
-	if (!ok)
-		return AZ_E_NOMEM;
-	return at->pcr_digest_len == n && memcmp(at->pcr_digest, digest, n) == 0
-		       ? AZ_OK
-		       : AZ_E_PCR_DIGEST;
+	struct quote_expect ex = {.pcrs = (const uint8_t (*)[32])ev->pcrs};
+	uint32_t covered = 0;
+	enum quote_result rc = quote_check_pcrs(at, TPM_ALG_SHA256, &ex, &covered);
+
+	if (rc == QUOTE_E_PCR_SELECTION || (covered & ~given))
+		return AZ_E_PCR_SELECTION;
+	if (rc == QUOTE_E_PCR_DIGEST)
+		return AZ_E_PCR_DIGEST;
+	return rc == QUOTE_OK ? AZ_OK : AZ_E_NOMEM;
 }
 
 enum azure_status azure_verify(const struct azure_evidence *ev, X509 *ask,

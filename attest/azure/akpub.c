@@ -1,6 +1,7 @@
 /* The runtime claims carry the AK as a JWK; OpenSSL builds the RSA key from
  * its base64url modulus and exponent. */
-#include "cli/azure/azure.h"
+#include "attest/azure/azure.h"
+#include "lib/codec.h"
 
 #include <string.h>
 
@@ -13,7 +14,7 @@ static BIGNUM *b64url_bn(const char *s)
 {
 	uint8_t buf[1024];
 	size_t n = 0;
-	if (!s || azure_b64url_decode(s, buf, sizeof(buf), &n) != 0 || n == 0)
+	if (!s || base64url_decode(s, strlen(s), buf, sizeof(buf), &n) != 0 || n == 0)
 		return NULL;
 	return BN_bin2bn(buf, (int)n, NULL);
 }

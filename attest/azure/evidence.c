@@ -1,6 +1,7 @@
 /* Reading the evidence JSON. Every length is bounded before memory is
  * taken for it; the v0 form's byte arrays are checked element by element. */
-#include "cli/azure/azure.h"
+#include "attest/azure/azure.h"
+#include "lib/codec.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -20,8 +21,9 @@ static int bytes_of(json_t *v, enum enc enc, size_t cap, uint8_t **out, size_t *
 	size_t n = 0;
 	if (json_is_string(v)) {
 		const char *s = json_string_value(v);
-		rc = enc == HEX ? azure_hex_decode(s, buf, cap, &n)
-				: azure_b64url_decode(s, buf, cap, &n);
+		rc = enc == HEX ? hex_decode_max(s, buf, cap, &n)
+				: base64url_decode(s, json_string_length(v), buf,
+						   cap, &n);
 	} else if (json_is_array(v) && json_array_size(v) <= cap) {
 		size_t i;
 		json_t *e;

@@ -5,7 +5,8 @@
  *   0x4C0 IGVM request data: u32 data_size, u32 version, u32 report_type
  *         (2 = SNP), u32 report_data_hash_type, u32 variable_data_size,
  *         then the variable data (runtime claims JSON). */
-#include "cli/azure/azure.h"
+#include "attest/azure/azure.h"
+#include "lib/bytes.h"
 
 #include <errno.h>
 #include <string.h>
@@ -14,24 +15,18 @@
 #define IGVM_HEADER 20u
 #define IGVM_REPORT_TYPE_SNP 2u
 
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
 int hcl_report_parse(const uint8_t *buf, size_t len, struct hcl_report *out)
 {
 	const size_t igvm = HCL_HEADER + SNP_REPORT_SIZE;
 	if (!buf || len < igvm + IGVM_HEADER || memcmp(buf, "HCLA", 4) != 0)
 		return -EINVAL;
 	memset(out, 0, sizeof(*out));
-	out->version = le32(buf + 4);
+	out->version = le32_get(buf + 4);
 	out->snp_report = buf + HCL_HEADER;
 	const uint8_t *h = buf + igvm;
-	uint32_t data_size = le32(h), report_type = le32(h + 8);
-	uint32_t var_size = le32(h + 16);
-	out->hash_type = le32(h + 12);
+	uint32_t data_size = le32_get(h), report_type = le32_get(h + 8);
+	uint32_t var_size = le32_get(h + 16);
+	out->hash_type = le32_get(h + 12);
 	if (report_type != IGVM_REPORT_TYPE_SNP)
 		return -EINVAL;
 	/* Both sizes must fit the buffer and agree with each other. */

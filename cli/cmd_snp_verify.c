@@ -2,6 +2,8 @@
  * all report fields as JSON on stdout when every check holds; otherwise one
  * line on stderr naming the failed check. */
 #include "cli/cli.h"
+#include "lib/bytes.h"
+#include "lib/io.h"
 #include "attest/snp/snp_json.h"
 #include "attest/snp/snp_verify.h"
 
@@ -13,22 +15,12 @@
 static const char usage[] =
 	"usage: kettle attest snp-verify REPORT.bin --vcek VCEK --ask ASK --ark ARK\n";
 
-static int load_cert(const char *what, const char *path, X509 **out)
-{
-	int rc = snp_cert_load(path, out);
-	if (rc == -EBADMSG)
-		fprintf(stderr, "kettle: %s %s: not a PEM or DER X.509 certificate\n", what, path);
-	else if (rc)
-		fprintf(stderr, "kettle: %s %s: %s\n", what, path, strerror(-rc));
-	return rc;
-}
-
 int cli_attest_snp_verify(int argc, char **argv)
 {
 	struct cli_opt opts[] = {{"--vcek", NULL}, {"--ask", NULL}, {"--ark", NULL}};
 	const char *pos[1];
 	size_t n_pos;
-	if (cli_parse(argc, argv, opts, 3, pos, 1, &n_pos) != 0 || n_pos != 1 ||
+	if (cli_parse(argc, argv, opts, ARRAY_SIZE(opts), pos, ARRAY_SIZE(pos), &n_pos) != 0 || n_pos != 1 ||
 	    !opts[0].value || !opts[1].value || !opts[2].value) {
 		fputs(usage, stderr);
 		return CLI_EXIT_USAGE;
@@ -38,16 +30,16 @@ int cli_attest_snp_verify(int argc, char **argv)
 	uint8_t *raw = NULL;
 	size_t len = 0;
 	X509 *vcek = NULL, *ask = NULL, *ark = NULL;
-	json_t *j = NULL;
-	int rc = cli_read_file(pos[0], SNP_REPORT_SIZE, &raw, &len);
+	int rc = read_file_max(pos[0], SNP_REPORT_SIZE, &raw, &len);
 	if (rc) {
 		fprintf(stderr, "kettle: report %s: %s\n", pos[0],
 			rc == -EFBIG ? "larger than 1184 bytes, not an SEV-SNP report"
 				     : strerror(-rc));
 		goto out;
 	}
-	if (load_cert("VCEK", opts[0].value, &vcek) || load_cert("ASK", opts[1].value, &ask) ||
-	    load_cert("ARK", opts[2].value, &ark))
+	if (cli_load_cert("VCEK", opts[0].value, &vcek) ||
+	    cli_load_cert("ASK", opts[1].value, &ask) ||
+	    cli_load_cert("ARK", opts[2].value, &ark))
 		goto out;
 
 	struct snp_report r;
@@ -56,15 +48,8 @@ int cli_attest_snp_verify(int argc, char **argv)
 		fprintf(stderr, "kettle: snp-verify failed: %s\n", snp_status_str(st));
 		goto out;
 	}
-	j = snp_report_to_json(&r);
-	if (!j || json_dumpf(j, stdout, JSON_INDENT(2)) != 0) {
-		fprintf(stderr, "kettle: cannot print the report\n");
-		goto out;
-	}
-	putchar('\n');
-	exit_code = fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+	exit_code = cli_print_json(snp_report_to_json(&r), JSON_INDENT(2), "report");
 out:
-	json_decref(j);
 	X509_free(vcek);
 	X509_free(ask);
 	X509_free(ark);

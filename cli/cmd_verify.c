@@ -3,6 +3,9 @@
  * The claims as JSON on stdout when every check holds; otherwise one line
  * naming the first failed check. */
 #include "cli/cli.h"
+#include "lib/bytes.h"
+#include "lib/codec.h"
+#include "lib/io.h"
 #include "attest/evidence/evidence.h"
 #include "attest/snp/snp_verify.h"
 
@@ -10,8 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <openssl/crypto.h>
 
 static const char usage[] =
 	"usage: kettle attest verify EVIDENCE.json [--nonce HEX] [--reference REFS.json] [--ca ARK.pem]\n";
@@ -22,7 +23,7 @@ static json_t *load_json(const char *what, const char *path, size_t max)
 {
 	uint8_t *text = NULL;
 	size_t len = 0;
-	int rc = cli_read_file(path, max, &text, &len);
+	int rc = read_file_max(path, max, &text, &len);
 	if (rc) {
 		fprintf(stderr, "kettle: %s %s: %s\n", what, path,
 			rc == -EFBIG ? "file too large" : strerror(-rc));
@@ -56,15 +57,11 @@ static int load_refs(const char *path, struct evidence_policy *p, uint8_t (**ref
 static int print_claims(const struct evidence_claims *c, int nonce_checked)
 {
 	json_t *j = evidence_claims_json(c);
-	if (!j || json_object_set_new(j, "nonce_checked", json_boolean(nonce_checked)) ||
-	    json_dumpf(j, stdout, JSON_INDENT(2) | JSON_SORT_KEYS) != 0) {
+	if (j && json_object_set_new(j, "nonce_checked", json_boolean(nonce_checked))) {
 		json_decref(j);
-		fprintf(stderr, "kettle: cannot print the claims\n");
-		return CLI_EXIT_FAIL;
+		j = NULL;
 	}
-	json_decref(j);
-	putchar('\n');
-	return fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+	return cli_print_json(j, JSON_INDENT(2) | JSON_SORT_KEYS, "claims");
 }
 
 int cli_attest_verify(int argc, char **argv)
@@ -73,22 +70,15 @@ int cli_attest_verify(int argc, char **argv)
 	const char *pos[1];
 	size_t n_pos;
 	uint8_t nonce[EVIDENCE_NONCE_MAX];
-	long nonce_len = 0;
-	if (cli_parse(argc, argv, opts, 3, pos, 1, &n_pos) != 0 || n_pos != 1) {
+	size_t nonce_len = 0;
+	if (cli_parse(argc, argv, opts, ARRAY_SIZE(opts), pos, ARRAY_SIZE(pos), &n_pos) != 0 || n_pos != 1) {
 		fputs(usage, stderr);
 		return CLI_EXIT_USAGE;
 	}
-	if (opts[0].value) {
-		unsigned char *n = OPENSSL_hexstr2buf(opts[0].value, &nonce_len);
-		int ok = n && nonce_len >= 1 && nonce_len <= EVIDENCE_NONCE_MAX &&
-			 strlen(opts[0].value) == 2 * (size_t)nonce_len;
-		if (ok)
-			memcpy(nonce, n, (size_t)nonce_len);
-		OPENSSL_free(n);
-		if (!ok) {
-			fprintf(stderr, "kettle: --nonce must be 1 to 64 bytes in hex; %s", usage);
-			return CLI_EXIT_USAGE;
-		}
+	if (opts[0].value &&
+	    hex_decode_max(opts[0].value, nonce, sizeof(nonce), &nonce_len)) {
+		fprintf(stderr, "kettle: --nonce must be 1 to 64 bytes in hex; %s", usage);
+		return CLI_EXIT_USAGE;
 	}
 
 	int exit_code = CLI_EXIT_FAIL;
@@ -103,18 +93,12 @@ int cli_attest_verify(int argc, char **argv)
 	}
 	if (opts[0].value) {
 		p.nonce = nonce;
-		p.nonce_len = (size_t)nonce_len;
+		p.nonce_len = nonce_len;
 	}
 	if (opts[1].value && load_refs(opts[1].value, &p, &refs))
 		goto out;
-	if (opts[2].value) {
-		int rc = snp_cert_load(opts[2].value, &p.ca_ark);
-		if (rc) {
-			fprintf(stderr, "kettle: --ca %s: %s\n", opts[2].value,
-				rc == -EBADMSG ? "not a PEM or DER X.509 certificate" : strerror(-rc));
-			goto out;
-		}
-	}
+	if (opts[2].value && cli_load_cert("--ca", opts[2].value, &p.ca_ark))
+		goto out;
 	if (!(bundle = load_json("evidence", pos[0], EVIDENCE_BUNDLE_MAX)))
 		goto out;
 	enum evidence_result r = evidence_verify(bundle, &p, c, err, sizeof err);

@@ -1,13 +1,13 @@
 /* Azure SEV-SNP vTPM evidence (trustee's genuine samples): each verifies
  * with AMD's chain; a one-byte change in any part fails at the check that
- * guards that part; malformed evidence is refused. argv: the cli test data
+ * guards that part; malformed evidence is refused. argv: the azure test data
  * directory, the snp test data directory. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/azure/azure.h"
+#include "attest/azure/azure.h"
 #include "tests/tap.h"
 
 static const char *cli_data, *snp_data;

@@ -2,8 +2,11 @@
  * evidence from an Azure SEV-SNP confidential VM's vTPM. Prints the SNP
  * report, the runtime claims, the PCRs and the quote's nonce as JSON when
  * every check holds; otherwise one line naming the failed check. */
-#include "cli/azure/azure.h"
+#include "attest/azure/azure.h"
 #include "cli/cli.h"
+#include "lib/bytes.h"
+#include "lib/codec.h"
+#include "lib/io.h"
 #include "attest/snp/snp_json.h"
 
 #include <errno.h>
@@ -17,11 +20,7 @@ static const char usage[] =
 static json_t *hexj(const uint8_t *p, size_t n)
 {
 	char buf[2 * 64 + 1];
-	if (n > 64)
-		n = 64;
-	for (size_t i = 0; i < n; i++)
-		snprintf(buf + 2 * i, 3, "%02x", p[i]);
-	buf[2 * n] = '\0';
+	hex_encode(p, n > 64 ? 64 : n, buf);
 	return json_string(buf);
 }
 
@@ -36,29 +35,21 @@ static json_t *result_json(const struct azure_evidence *ev, const struct azure_r
 			 hexj(res->attest.extra, res->attest.extra_len));
 }
 
-static int load(const char *what, const char *path, X509 **out)
-{
-	int rc = snp_cert_load(path, out);
-	if (rc)
-		fprintf(stderr, "kettle: %s %s: %s\n", what, path,
-			rc == -EBADMSG ? "not a PEM or DER X.509 certificate" : strerror(-rc));
-	return rc;
-}
-
 int cli_attest_verify_azure(int argc, char **argv)
 {
 	struct cli_opt opts[] = {{"--ask", NULL}, {"--ark", NULL}, {"--nonce", NULL}};
 	const char *pos[1];
 	size_t n_pos;
-	if (cli_parse(argc, argv, opts, 3, pos, 1, &n_pos) != 0 || n_pos != 1 ||
+	if (cli_parse(argc, argv, opts, ARRAY_SIZE(opts), pos, ARRAY_SIZE(pos), &n_pos) != 0 || n_pos != 1 ||
 	    !opts[0].value || !opts[1].value) {
 		fputs(usage, stderr);
 		return CLI_EXIT_USAGE;
 	}
 	uint8_t nonce[64];
 	size_t nonce_len = 0;
-	if (opts[2].value &&
-	    azure_hex_decode(opts[2].value, nonce, sizeof(nonce), &nonce_len) != 0) {
+	/* an empty --nonce asks for a quote without extraData */
+	if (opts[2].value && opts[2].value[0] &&
+	    hex_decode_max(opts[2].value, nonce, sizeof(nonce), &nonce_len) != 0) {
 		fprintf(stderr, "kettle: --nonce: expect up to 64 bytes as hex\n");
 		return CLI_EXIT_USAGE;
 	}
@@ -69,9 +60,8 @@ int cli_attest_verify_azure(int argc, char **argv)
 	X509 *ask = NULL, *ark = NULL;
 	struct azure_evidence ev = {0};
 	struct azure_result res = {0};
-	json_t *out = NULL;
 	const char *why = NULL;
-	int rc = cli_read_file(pos[0], AZ_EVIDENCE_MAX, &text, &len);
+	int rc = read_file_max(pos[0], AZ_EVIDENCE_MAX, &text, &len);
 	if (rc) {
 		fprintf(stderr, "kettle: evidence %s: %s\n", pos[0],
 			rc == -EFBIG ? "larger than 512 KiB" : strerror(-rc));
@@ -81,7 +71,8 @@ int cli_attest_verify_azure(int argc, char **argv)
 		fprintf(stderr, "kettle: %s: %s\n", pos[0], why);
 		goto out;
 	}
-	if (load("ASK", opts[0].value, &ask) || load("ARK", opts[1].value, &ark))
+	if (cli_load_cert("ASK", opts[0].value, &ask) ||
+	    cli_load_cert("ARK", opts[1].value, &ark))
 		goto out;
 	enum azure_status st =
 		azure_verify(&ev, ask, ark, opts[2].value ? nonce : NULL, nonce_len, &res);
@@ -89,15 +80,8 @@ int cli_attest_verify_azure(int argc, char **argv)
 		fprintf(stderr, "kettle: verify-azure failed: %s\n", azure_status_str(st, res.snp));
 		goto out;
 	}
-	out = result_json(&ev, &res);
-	if (!out || json_dumpf(out, stdout, JSON_INDENT(2)) != 0) {
-		fprintf(stderr, "kettle: cannot print the result\n");
-		goto out;
-	}
-	putchar('\n');
-	exit_code = fflush(stdout) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+	exit_code = cli_print_json(result_json(&ev, &res), JSON_INDENT(2), "result");
 out:
-	json_decref(out);
 	json_decref(res.claims);
 	azure_evidence_free(&ev);
 	X509_free(ask);

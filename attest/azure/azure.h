@@ -9,8 +9,8 @@
  * IGVM request data whose variable part is the runtime claims JSON; the SNP
  * report's REPORT_DATA starts with the hash of those claims, and the claims
  * hold the vTPM's attestation key (JWK "HCLAkPub") that signed the quote. */
-#ifndef KETTLE_CLI_AZURE_H
-#define KETTLE_CLI_AZURE_H
+#ifndef KETTLE_ATTEST_AZURE_H
+#define KETTLE_ATTEST_AZURE_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -54,11 +54,6 @@ struct hcl_report {
 	size_t claims_len;
 };
 int hcl_report_parse(const uint8_t *buf, size_t len, struct hcl_report *out);
-
-/* base64url (padding optional) and hex of any even length into at most cap
- * bytes: 0, or -EINVAL for bad characters, -EFBIG when it would not fit. */
-int azure_b64url_decode(const char *in, uint8_t *out, size_t cap, size_t *len);
-int azure_hex_decode(const char *in, uint8_t *out, size_t cap, size_t *len);
 
 /* The vTPM AK from the runtime claims (JWK kid "HCLAkPub", RSA). */
 EVP_PKEY *azure_akpub(const uint8_t *claims, size_t len);
