@@ -322,7 +322,8 @@ static void check_tools(const json_t *a, const char *checkquote_bin, const char 
 		CHECK(checkquote(checkquote_bin, tmp, a, "00112233445566778899aabbccddeefe") != 0,
 		      "tpm2_checkquote refuses it with another nonce");
 	} else {
-		printf("# tpm2_checkquote is not installed: the tpm2-tools cross-check did not run\n");
+		TAP_SKIP("tpm2_checkquote is not installed: tpm2_checkquote accepts the bundle's quote");
+		TAP_SKIP("tpm2_checkquote is not installed: tpm2_checkquote refuses it with another nonce");
 	}
 	json_t *b = load_json(at("b.json"));
 	CHECK(split_chain(a, tmp, "a-") == 0 && openssl_verify(openssl, tmp, "a-", "a-") == 0,
