@@ -11,6 +11,8 @@
 
 #include "lib/log.h"
 #include "tests/tap.h"
+#include "tests/harness/proc.h"
+#include "tests/harness/tmp.h"
 #include "tests/services/common/test_util.h"
 
 static char pa[2048], pb[2048]; /* two platforms: two CAs */
@@ -72,19 +74,19 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	char tmp[1024], out[8192], cfg[4096], log[4096];
-	CHECK(tu_temp_dir(tmp, sizeof(tmp), "rpc") == 0, "temp dir");
+	CHECK(harness_temp_dir(tmp, sizeof(tmp), "rpc") == 0, "temp dir");
 	snprintf(pa, sizeof(pa), "%s/a", tmp);
 	snprintf(pb, sizeof(pb), "%s/b", tmp);
 	char *init_a[] = { argv[1], "init", pa, "--test-services", NULL };
 	char *init_b[] = { argv[1], "init", pb, "--test-services", NULL };
-	CHECK(tu_run(init_a, NULL, out, sizeof(out)) == 0, "platform A created");
-	CHECK(tu_run(init_b, NULL, out, sizeof(out)) == 0, "platform B (another CA) created");
+	CHECK(harness_run_text(init_a, NULL, out, sizeof(out)) == 0, "platform A created");
+	CHECK(harness_run_text(init_b, NULL, out, sizeof(out)) == 0, "platform B (another CA) created");
 	iport = tu_config_port(pa, "echo", "listen");
 	pport = tu_config_port(pa, "echo", "public");
 	snprintf(cfg, sizeof(cfg), "%s/echo.json", pa);
 	snprintf(log, sizeof(log), "%s/echo.log", tmp);
 	char *echo_argv[] = { argv[2], "--config", cfg, NULL };
-	pid_t pid = tu_spawn(echo_argv, log);
+	pid_t pid = harness_spawn(echo_argv, log);
 
 	struct rpc_client *c = tu_platform_client(pa, iport, "client", "echo");
 	CHECK(tu_wait_healthy(c, 10000) == 0, "echo answers /healthz over mutual TLS");
@@ -96,7 +98,7 @@ int main(int argc, char **argv)
 	rpc_result_clear(&r);
 
 	char v[128];
-	CHECK(tu_proc_status(pid, "Seccomp", v, sizeof(v)) == 0 && strcmp(v, "2") == 0,
+	CHECK(harness_proc_status(pid, "Seccomp", v, sizeof(v)) == 0 && strcmp(v, "2") == 0,
 	      "echo runs under a seccomp filter (Seccomp: %s)", v);
 
 	CHECK(call(c, "POST", "/echo", "{\"x\":[1,\"\xc3\xa9\"]}", &r) == 0 && r.status == 200 &&
@@ -236,7 +238,7 @@ int main(int argc, char **argv)
 	pthread_create(&t, NULL, slow_thread, &slow);
 	sleep_ms(300);
 	kill(pid, SIGTERM);
-	int st = tu_wait(pid, 10000);
+	int st = harness_wait(pid, 10000);
 	pthread_join(t, NULL);
 	CHECK(slow.rc == 0 && slow.status == 200,
 	      "the request in flight at SIGTERM completes (rc %d, status %d)", slow.rc, slow.status);
@@ -247,6 +249,6 @@ int main(int argc, char **argv)
 	      "nothing listens after shutdown");
 	rpc_client_free(after);
 
-	tu_remove_tree(tmp);
+	harness_remove_tree(tmp);
 	TAP_DONE();
 }
