@@ -198,6 +198,22 @@ pid_t harness_spawn(char *const argv[], const char *log)
 	return pid;
 }
 
+long harness_proc_syscall(pid_t pid)
+{
+	char path[64], line[64];
+	long nr = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	if (!fgets(line, sizeof(line), f) || sscanf(line, "%ld", &nr) != 1)
+		nr = -1;
+	fclose(f);
+	return nr;
+}
+
 int harness_proc_status(pid_t pid, const char *field, char *out, size_t len)
 {
 	char path[64], line[512];

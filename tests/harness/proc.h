@@ -52,5 +52,9 @@ int harness_until(int (*cond)(void *), void *arg, unsigned step_ms,
 
 /* The value of "FIELD:" in /proc/PID/status into out; 0 or -1. */
 int harness_proc_status(pid_t pid, const char *field, char *out, size_t len);
+/* The system call PID's main thread is blocked in (/proc/PID/syscall), or
+ * -1 when it runs or cannot be read: lets a test wait until a server is
+ * inside a handler instead of guessing how long that takes. */
+long harness_proc_syscall(pid_t pid);
 
 #endif

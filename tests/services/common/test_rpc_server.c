@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 
 #include "lib/log.h"
 #include "tests/tap.h"
@@ -52,7 +52,7 @@ static void *slow_thread(void *arg)
 	struct slow_call *s = arg;
 	struct rpc_client *c = tu_platform_client(pa, iport, "client", "echo");
 	struct rpc_result r;
-	s->rc = c ? rpc_client_call(c, "GET", "/slow?ms=800", NULL, NULL, &r) : -1;
+	s->rc = c ? rpc_client_call(c, "GET", "/slow?ms=2000", NULL, NULL, &r) : -1;
 	if (s->rc == 0) {
 		s->status = r.status;
 		rpc_result_clear(&r);
@@ -61,10 +61,12 @@ static void *slow_thread(void *arg)
 	return NULL;
 }
 
-static void sleep_ms(long ms)
+/* The echo server's one thread sleeps in GET /slow's handler. */
+static int in_slow_handler(void *pid)
 {
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	nanosleep(&ts, NULL);
+	long nr = harness_proc_syscall(*(pid_t *)pid);
+
+	return nr == SYS_nanosleep || nr == SYS_clock_nanosleep;
 }
 
 int main(int argc, char **argv)
@@ -236,7 +238,8 @@ int main(int argc, char **argv)
 	struct slow_call slow = { -1, 0 };
 	pthread_t t;
 	pthread_create(&t, NULL, slow_thread, &slow);
-	sleep_ms(300);
+	CHECK(harness_until(in_slow_handler, &pid, 2, 30000) == 0,
+	      "the slow request reaches its handler");
 	kill(pid, SIGTERM);
 	int st = harness_wait(pid, 10000);
 	pthread_join(t, NULL);
