@@ -198,14 +198,20 @@ pid_t harness_spawn(char *const argv[], const char *log)
 	return pid;
 }
 
+static FILE *open_proc(pid_t pid, const char *name)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+	return fopen(path, "re");
+}
+
 long harness_proc_syscall(pid_t pid)
 {
-	char path[64], line[64];
+	FILE *f = open_proc(pid, "syscall");
+	char line[64];
 	long nr = -1;
-	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)pid);
-	f = fopen(path, "re");
 	if (!f)
 		return -1;
 	if (!fgets(line, sizeof(line), f) || sscanf(line, "%ld", &nr) != 1)
@@ -216,13 +222,11 @@ long harness_proc_syscall(pid_t pid)
 
 int harness_proc_status(pid_t pid, const char *field, char *out, size_t len)
 {
-	char path[64], line[512];
+	FILE *f = open_proc(pid, "status");
 	size_t n = strlen(field);
+	char line[512];
 	int rc = -1;
-	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	f = fopen(path, "re");
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f)) {
