@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "tests/harness/file.h"
@@ -120,6 +121,45 @@ static void test_prerequisites(const char *skip)
 	      "under CI=true it fails the run");
 }
 
+/* A test that plans 3 checks and stops after 1, as test_token would when a
+ * key does not load. */
+static int stops_early(void)
+{
+	tap_count = tap_failed = 0;
+	TAP_PLAN(3);
+	CHECK(1, "the only check that ran");
+	TAP_DONE();
+}
+
+static void test_plan(void)
+{
+	char path[] = "/tmp/kettle-plan-XXXXXX", *text;
+	int fd = mkstemp(path), st = -1;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fd >= 0 ? fork() : -1;
+	if (pid == 0) {
+		int rc;
+
+		dup2(fd, 1);
+		rc = stops_early();
+		fflush(stdout);
+		_exit(rc);
+	}
+	if (pid > 0)
+		st = harness_wait(pid, 30000);
+	text = harness_read_file(path, NULL);
+	CHECK(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 1 && text &&
+		      !strcmp(text, "1..3\nok 1 - the only check that ran\n"
+				    "# planned 3 checks, ran 1\n"),
+	      "a test that stops before its plan fails");
+	free(text);
+	if (fd >= 0)
+		close(fd);
+	unlink(path);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -130,5 +170,6 @@ int main(int argc, char **argv)
 	test_run();
 	test_until_and_json();
 	test_prerequisites(argv[1]);
+	test_plan();
 	TAP_DONE();
 }
