@@ -1,11 +1,12 @@
 /* The vmm tests' own vocabulary on top of tests/harness/. */
 #include "tests/vmm/vmm_harness.h"
 
-#include <openssl/evp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/codec.h"
 #include "tests/harness/file.h"
 #include "tests/harness/json.h"
 #include "tests/harness/prereq.h"
@@ -87,18 +88,15 @@ const char *jstr(const json_t *j, const char *key)
 char *stream_text(const json_t *json, const char *stream, size_t *len)
 {
 	const char *b64 = json_string_value(json_object_get(json_object_get(json, stream), "base64"));
-	size_t n = b64 ? strlen(b64) : 0;
-	unsigned char *out = malloc(n + 1);
-	if (!out)
-		return NULL;
-	int got = n ? EVP_DecodeBlock(out, (const unsigned char *)b64, (int)n) : 0;
-	if (got < 0)
-		got = 0;
-	/* EVP_DecodeBlock counts padding bytes as data. */
-	while (n && b64[--n] == '=' && got > 0)
-		got--;
-	out[got] = 0;
+	uint8_t *out = NULL;
+	size_t n = 0;
+
+	if (!b64 || base64_decode_alloc(b64, strlen(b64), &out, &n) < 0 || !out) {
+		free(out);
+		out = calloc(1, 1);
+		n = 0;
+	}
 	if (len)
-		*len = (size_t)got;
+		*len = n;
 	return (char *)out;
 }
