@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 
 #include "tests/tap.h"
 #include "tests/harness/proc.h"
@@ -31,6 +30,13 @@ static char *substitute(const char *arg, const char *dir)
 	else
 		snprintf(out, n, "%s", arg);
 	return out;
+}
+
+static int seccomp_filtered(void *pid)
+{
+	char v[16];
+
+	return harness_proc_status(*(pid_t *)pid, "Seccomp", v, sizeof(v)) == 0 && strcmp(v, "2") == 0;
 }
 
 int main(int argc, char **argv)
@@ -53,16 +59,7 @@ int main(int argc, char **argv)
 	pid_t pid = harness_spawn(args, log);
 	CHECK(pid > 0, "started %s", argv[2]);
 
-	int jailed = 0;
-	for (int i = 0; i < 1000 && !jailed; i++) {
-		if (harness_proc_status(pid, "Seccomp", v, sizeof(v)) == 0 && strcmp(v, "2") == 0)
-			jailed = 1;
-		else {
-			struct timespec ts = { 0, 10 * 1000000L };
-			nanosleep(&ts, NULL);
-		}
-	}
-	CHECK(jailed, "Seccomp:\t2 within 10 s");
+	CHECK(harness_until(seccomp_filtered, &pid, 10, 10000) == 0, "Seccomp:\t2 within 10 s");
 	CHECK(harness_proc_status(pid, "CapEff", v, sizeof(v)) == 0 &&
 	      strcmp(v, "0000000000000000") == 0, "CapEff:\t0000000000000000 (%s)", v);
 	CHECK(harness_proc_status(pid, "NoNewPrivs", v, sizeof(v)) == 0 && strcmp(v, "1") == 0,
