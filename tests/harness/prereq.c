@@ -13,12 +13,14 @@ const char *harness_kvm_missing(void)
 	       "(check ls -l /dev/kvm and membership of group kvm)";
 }
 
-const char *harness_tool_missing(const char *path, const char *what)
+const char *harness_tool_missing(const char *path, const char *tool,
+				 const char *package)
 {
 	static char why[512];
 
 	if (path && strcmp(path, "-") && access(path, X_OK) == 0)
 		return NULL;
-	snprintf(why, sizeof(why), "%s is not installed", what);
+	snprintf(why, sizeof(why), "%s is not installed (apt-get install %s)",
+		 tool, package);
 	return why;
 }

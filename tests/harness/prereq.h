@@ -10,8 +10,9 @@
 
 /* /dev/kvm cannot be opened read-write by this user. */
 const char *harness_kvm_missing(void);
-/* path is NULL, "-" (meson's word for "not found") or not executable; what
- * names the tool and its Debian package. */
-const char *harness_tool_missing(const char *path, const char *what);
+/* path is NULL, "-" (what our meson files pass for "not found") or not
+ * executable: "TOOL is not installed (apt-get install PACKAGE)". */
+const char *harness_tool_missing(const char *path, const char *tool,
+				 const char *package);
 
 #endif
