@@ -1,96 +1,35 @@
+/* The vmm tests' own vocabulary on top of tests/harness/. */
 #include "tests/vmm/vmm_harness.h"
 
-#include <fcntl.h>
-#include <openssl/evp.h>
-#include <spawn.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-extern char **environ;
+#include "lib/codec.h"
+#include "tests/harness/file.h"
+#include "tests/harness/json.h"
+#include "tests/harness/prereq.h"
+#include "tests/harness/proc.h"
 
 char *slurp(const char *path, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	size_t cap = 4096, n = 0;
-	char *b = malloc(cap + 1);
-	size_t got;
-	while (b && (got = fread(b + n, 1, cap - n, f)) > 0) {
-		n += got;
-		if (n == cap) {
-			char *nb = realloc(b, 2 * cap + 1);
-			if (!nb) {
-				free(b);
-				b = NULL;
-				break;
-			}
-			b = nb;
-			cap *= 2;
-		}
-	}
-	fclose(f);
-	if (b)
-		b[n] = 0;
-	if (len)
-		*len = n;
-	return b;
-}
-
-static int temp_fd(char *path)
-{
-	strcpy(path, "/tmp/kettle-test-XXXXXX");
-	int fd = mkstemp(path);
-	if (fd >= 0)
-		unlink(path);
-	return fd;
-}
-
-static char *read_fd(int fd, size_t *len)
-{
-	off_t n = lseek(fd, 0, SEEK_END);
-	char *b = malloc((size_t)n + 1);
-	if (!b || pread(fd, b, (size_t)n, 0) != n) {
-		free(b);
-		*len = 0;
-		return strdup("");
-	}
-	b[n] = 0;
-	*len = (size_t)n;
-	return b;
+	return harness_read_file(path, len);
 }
 
 int run_cmd(char *const argv[], char *const envp[], const void *in, size_t in_len, struct run_out *r)
 {
-	char p[64];
-	int fin = temp_fd(p), fout = temp_fd(p), ferr = temp_fd(p), st;
-	pid_t pid;
+	struct harness_cmd cmd = {.argv = argv, .envp = envp, .in = in, .in_len = in_len};
+	struct harness_out o;
+	int rc = harness_run(&cmd, &o);
+
 	memset(r, 0, sizeof *r);
-	if (fin < 0 || fout < 0 || ferr < 0)
-		return -1;
-	if (in_len && write(fin, in, in_len) != (ssize_t)in_len)
-		return -1;
-	lseek(fin, 0, SEEK_SET);
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, fin, 0);
-	posix_spawn_file_actions_adddup2(&fa, fout, 1);
-	posix_spawn_file_actions_adddup2(&fa, ferr, 2);
-	int rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, envp ? envp : environ);
-	posix_spawn_file_actions_destroy(&fa);
-	if (rc == 0 && waitpid(pid, &st, 0) == pid)
-		r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-	else
-		r->status = -1;
-	r->out = read_fd(fout, &r->out_len);
-	r->err = read_fd(ferr, &r->err_len);
-	close(fin);
-	close(fout);
-	close(ferr);
-	r->json = json_loadb(r->out, r->out_len, 0, NULL);
+	r->status = o.status;
+	r->out = o.out;
+	r->out_len = o.out_len;
+	r->err = o.err;
+	r->err_len = o.err_len;
+	r->json = r->out ? json_loadb(r->out, r->out_len, 0, NULL) : NULL;
 	return rc ? -1 : 0;
 }
 
@@ -120,7 +59,7 @@ const char *vmm_path(void)
 
 int have_kvm(void)
 {
-	return access("/dev/kvm", R_OK | W_OK) == 0;
+	return harness_kvm_missing() == NULL;
 }
 
 int vmm_json(const char *const opts[], const char *program, const char *const args[], const char *in,
@@ -143,25 +82,21 @@ int vmm_json(const char *const opts[], const char *program, const char *const ar
 
 const char *jstr(const json_t *j, const char *key)
 {
-	const char *s = json_string_value(json_object_get(j, key));
-	return s ? s : "";
+	return harness_json_str(j, key);
 }
 
 char *stream_text(const json_t *json, const char *stream, size_t *len)
 {
 	const char *b64 = json_string_value(json_object_get(json_object_get(json, stream), "base64"));
-	size_t n = b64 ? strlen(b64) : 0;
-	unsigned char *out = malloc(n + 1);
-	if (!out)
-		return NULL;
-	int got = n ? EVP_DecodeBlock(out, (const unsigned char *)b64, (int)n) : 0;
-	if (got < 0)
-		got = 0;
-	/* EVP_DecodeBlock counts padding bytes as data. */
-	while (n && b64[--n] == '=' && got > 0)
-		got--;
-	out[got] = 0;
+	uint8_t *out = NULL;
+	size_t n = 0;
+
+	if (!b64 || base64_decode_alloc(b64, strlen(b64), &out, &n) < 0 || !out) {
+		free(out);
+		out = calloc(1, 1);
+		n = 0;
+	}
 	if (len)
-		*len = (size_t)got;
+		*len = n;
 	return (char *)out;
 }

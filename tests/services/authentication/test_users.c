@@ -2,12 +2,14 @@
  * validation, user management by role, password changes revoking tokens,
  * lockout. (The HTTP service is tested in the integration test.) */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "services/authentication/authn.h"
 #include "services/storage/keyring.h"
 #include "tests/services/authentication/keys.h"
 #include "services/storage/store.h"
+#include "tests/harness/tmp.h"
 #include "tests/tap.h"
 #include "tests/services/storage/test_util.h"
 
@@ -68,7 +70,7 @@ int main(void)
 	struct keyring *kr;
 	struct store *s = NULL;
 	struct authn_kv kv;
-	char *dir = test_tmpdir(), *pem, *tok_alice = NULL, *tok = NULL;
+	char dir[256], *pem, *tok_alice = NULL, *tok = NULL;
 	char newpw[25];
 	uint8_t key[32];
 	size_t len = 0, count = 0;
@@ -78,7 +80,8 @@ int main(void)
 	keyring_new(&kr);
 	keyring_add(kr, "k", key);
 	pem = test_ec_pem("P-256", 1, &len, NULL, NULL);
-	if (!dir || store_open(&s, dir, 0, kr) < 0 ||
+	if (harness_temp_dir(dir, sizeof(dir), "users") < 0 ||
+	    store_open(&s, dir, 0, kr) < 0 ||
 	    token_signer_from_pem(&ts, pem, len) < 0)
 		return 1;
 	authn_kv_local(&kv, s);
@@ -253,7 +256,6 @@ int main(void)
 	store_close(s);
 	keyring_free(kr);
 	free(pem);
-	test_rm_tree(dir);
-	free(dir);
+	harness_remove_tree(dir);
 	TAP_DONE();
 }

@@ -17,6 +17,8 @@
 #include "lib/jail.h"
 #include "lib/log.h"
 #include "tests/tap.h"
+#include "tests/harness/proc.h"
+#include "tests/harness/tmp.h"
 #include "tests/services/common/test_util.h"
 
 enum action { DO_EXECVE, DO_SOCKET, DO_UNAME, DO_IOCTL_OK, DO_IOCTL_BAD, DO_OPEN_ETC,
@@ -91,7 +93,7 @@ static void close_pipes(void)
 static int outcome(const struct jail_spec *spec, enum action a)
 {
 	pid_t pid = run_jailed(spec, a);
-	int st = pid > 0 ? tu_wait(pid, 10000) : -1;
+	int st = pid > 0 ? harness_wait(pid, 10000) : -1;
 	close_pipes();
 	return st;
 }
@@ -126,13 +128,13 @@ int main(void)
 	pid_t pid = run_jailed(&base, DO_WAIT);
 	char c, v[128], lim[256];
 	CHECK(pid > 0 && read(sync_pipe[0], &c, 1) == 1, "jailed child is running");
-	CHECK(tu_proc_status(pid, "Seccomp", v, sizeof(v)) == 0 && strcmp(v, "2") == 0,
+	CHECK(harness_proc_status(pid, "Seccomp", v, sizeof(v)) == 0 && strcmp(v, "2") == 0,
 	      "Seccomp: 2 (filter mode)");
-	CHECK(tu_proc_status(pid, "NoNewPrivs", v, sizeof(v)) == 0 && strcmp(v, "1") == 0,
+	CHECK(harness_proc_status(pid, "NoNewPrivs", v, sizeof(v)) == 0 && strcmp(v, "1") == 0,
 	      "NoNewPrivs: 1");
 	const char *sets[] = { "CapEff", "CapPrm", "CapInh", "CapBnd", "CapAmb" };
 	for (size_t i = 0; i < 5; i++)
-		CHECK(tu_proc_status(pid, sets[i], v, sizeof(v)) == 0 &&
+		CHECK(harness_proc_status(pid, sets[i], v, sizeof(v)) == 0 &&
 		      strcmp(v, "0000000000000000") == 0, "%s empty (%s)", sets[i], v);
 	CHECK(limits_line(pid, "Max core file size", lim, sizeof(lim)) == 0 &&
 	      strtol(lim, NULL, 10) == 0 && strstr(lim, " 0 "), "core dumps off");
@@ -140,7 +142,7 @@ int main(void)
 	      strtol(lim, NULL, 10) == 64, "RLIMIT_NOFILE from the spec");
 	close(go_pipe[1]);
 	go_pipe[1] = -1;
-	int st = tu_wait(pid, 10000);
+	int st = harness_wait(pid, 10000);
 	close(sync_pipe[0]);
 	CHECK(EXITED_0(st), "jailed process reads, writes and exits normally");
 

@@ -12,9 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 
 #include "tests/tap.h"
+#include "tests/harness/proc.h"
+#include "tests/harness/tmp.h"
 #include "tests/services/common/test_util.h"
 
 static char *substitute(const char *arg, const char *dir)
@@ -31,6 +32,13 @@ static char *substitute(const char *arg, const char *dir)
 	return out;
 }
 
+static int seccomp_filtered(void *pid)
+{
+	char v[16];
+
+	return harness_proc_status(*(pid_t *)pid, "Seccomp", v, sizeof(v)) == 0 && strcmp(v, "2") == 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
@@ -38,41 +46,32 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	char tmp[1024], dir[2048], out[8192], log[4096], v[128];
-	CHECK(tu_temp_dir(tmp, sizeof(tmp), "jail") == 0, "temp dir");
+	CHECK(harness_temp_dir(tmp, sizeof(tmp), "jail") == 0, "temp dir");
 	snprintf(dir, sizeof(dir), "%s/p", tmp);
 	if (strcmp(argv[1], "-") != 0) {
 		char *init[] = { argv[1], "init", dir, "--test-services", NULL };
-		CHECK(tu_run(init, NULL, out, sizeof(out)) == 0, "platform created");
+		CHECK(harness_run_text(init, NULL, out, sizeof(out)) == 0, "platform created");
 	}
 	char **args = calloc((size_t)argc, sizeof(char *));
 	for (int i = 2; i < argc; i++)
 		args[i - 2] = substitute(argv[i], dir);
 	snprintf(log, sizeof(log), "%s/process.log", tmp);
-	pid_t pid = tu_spawn(args, log);
+	pid_t pid = harness_spawn(args, log);
 	CHECK(pid > 0, "started %s", argv[2]);
 
-	int jailed = 0;
-	for (int i = 0; i < 1000 && !jailed; i++) {
-		if (tu_proc_status(pid, "Seccomp", v, sizeof(v)) == 0 && strcmp(v, "2") == 0)
-			jailed = 1;
-		else {
-			struct timespec ts = { 0, 10 * 1000000L };
-			nanosleep(&ts, NULL);
-		}
-	}
-	CHECK(jailed, "Seccomp:\t2 within 10 s");
-	CHECK(tu_proc_status(pid, "CapEff", v, sizeof(v)) == 0 &&
+	CHECK(harness_until(seccomp_filtered, &pid, 10, 10000) == 0, "Seccomp:\t2 within 10 s");
+	CHECK(harness_proc_status(pid, "CapEff", v, sizeof(v)) == 0 &&
 	      strcmp(v, "0000000000000000") == 0, "CapEff:\t0000000000000000 (%s)", v);
-	CHECK(tu_proc_status(pid, "NoNewPrivs", v, sizeof(v)) == 0 && strcmp(v, "1") == 0,
+	CHECK(harness_proc_status(pid, "NoNewPrivs", v, sizeof(v)) == 0 && strcmp(v, "1") == 0,
 	      "NoNewPrivs:\t1");
 	kill(pid, SIGTERM);
-	int st = tu_wait(pid, 15000);
+	int st = harness_wait(pid, 15000);
 	CHECK(st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0,
 	      "exits 0 on SIGTERM under the jail (status 0x%x; log %s)", st, log);
 	for (int i = 0; i < argc - 2; i++)
 		free(args[i]);
 	free(args);
 	if (!tap_failed)
-		tu_remove_tree(tmp);
+		harness_remove_tree(tmp);
 	TAP_DONE();
 }

@@ -12,6 +12,8 @@
 
 #include "services/common/config.h"
 #include "services/common/rpc_pool.h"
+#include "tests/harness/proc.h"
+#include "tests/harness/tmp.h"
 #include "tests/services/common/test_util.h"
 #include "tests/tap.h"
 
@@ -63,14 +65,14 @@ int main(int argc, char **argv)
 	}
 	signal(SIGPIPE, SIG_IGN);
 	char tmp[1024], dir[1100], out[8192], path[1200], log[1200], err[256];
-	CHECK(tu_temp_dir(tmp, sizeof(tmp), "pool") == 0, "temp dir");
+	CHECK(harness_temp_dir(tmp, sizeof(tmp), "pool") == 0, "temp dir");
 	snprintf(dir, sizeof(dir), "%s/p", tmp);
 	char *init[] = { argv[1], "init", dir, "--test-services", NULL };
-	CHECK(tu_run(init, NULL, out, sizeof(out)) == 0, "platform created");
+	CHECK(harness_run_text(init, NULL, out, sizeof(out)) == 0, "platform created");
 	snprintf(path, sizeof(path), "%s/echo.json", dir);
 	snprintf(log, sizeof(log), "%s/echo.log", tmp);
 	char *echo_argv[] = { argv[2], "--config", path, NULL };
-	pid_t pid = tu_spawn(echo_argv, log);
+	pid_t pid = harness_spawn(echo_argv, log);
 	struct rpc_client *probe =
 		tu_platform_client(dir, tu_config_port(dir, "echo", "listen"),
 				   "client", "echo");
@@ -135,7 +137,7 @@ int main(int argc, char **argv)
 	rpc_pool_free(pool);
 	json_decref(cfg.root);
 	kill(pid, SIGTERM);
-	CHECK(tu_wait(pid, 20000) == 0, "echo stops on SIGTERM");
-	tu_remove_tree(tmp);
+	CHECK(harness_wait(pid, 20000) == 0, "echo stops on SIGTERM");
+	harness_remove_tree(tmp);
 	TAP_DONE();
 }

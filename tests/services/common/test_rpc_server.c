@@ -6,11 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 
 #include "lib/log.h"
 #include "tests/tap.h"
+#include "tests/harness/proc.h"
+#include "tests/harness/tmp.h"
 #include "tests/services/common/test_util.h"
 
 static char pa[2048], pb[2048]; /* two platforms: two CAs */
@@ -50,7 +52,7 @@ static void *slow_thread(void *arg)
 	struct slow_call *s = arg;
 	struct rpc_client *c = tu_platform_client(pa, iport, "client", "echo");
 	struct rpc_result r;
-	s->rc = c ? rpc_client_call(c, "GET", "/slow?ms=800", NULL, NULL, &r) : -1;
+	s->rc = c ? rpc_client_call(c, "GET", "/slow?ms=2000", NULL, NULL, &r) : -1;
 	if (s->rc == 0) {
 		s->status = r.status;
 		rpc_result_clear(&r);
@@ -59,10 +61,12 @@ static void *slow_thread(void *arg)
 	return NULL;
 }
 
-static void sleep_ms(long ms)
+/* The echo server's one thread sleeps in GET /slow's handler. */
+static int in_slow_handler(void *pid)
 {
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	nanosleep(&ts, NULL);
+	long nr = harness_proc_syscall(*(pid_t *)pid);
+
+	return nr == SYS_nanosleep || nr == SYS_clock_nanosleep;
 }
 
 int main(int argc, char **argv)
@@ -72,19 +76,19 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	char tmp[1024], out[8192], cfg[4096], log[4096];
-	CHECK(tu_temp_dir(tmp, sizeof(tmp), "rpc") == 0, "temp dir");
+	CHECK(harness_temp_dir(tmp, sizeof(tmp), "rpc") == 0, "temp dir");
 	snprintf(pa, sizeof(pa), "%s/a", tmp);
 	snprintf(pb, sizeof(pb), "%s/b", tmp);
 	char *init_a[] = { argv[1], "init", pa, "--test-services", NULL };
 	char *init_b[] = { argv[1], "init", pb, "--test-services", NULL };
-	CHECK(tu_run(init_a, NULL, out, sizeof(out)) == 0, "platform A created");
-	CHECK(tu_run(init_b, NULL, out, sizeof(out)) == 0, "platform B (another CA) created");
+	CHECK(harness_run_text(init_a, NULL, out, sizeof(out)) == 0, "platform A created");
+	CHECK(harness_run_text(init_b, NULL, out, sizeof(out)) == 0, "platform B (another CA) created");
 	iport = tu_config_port(pa, "echo", "listen");
 	pport = tu_config_port(pa, "echo", "public");
 	snprintf(cfg, sizeof(cfg), "%s/echo.json", pa);
 	snprintf(log, sizeof(log), "%s/echo.log", tmp);
 	char *echo_argv[] = { argv[2], "--config", cfg, NULL };
-	pid_t pid = tu_spawn(echo_argv, log);
+	pid_t pid = harness_spawn(echo_argv, log);
 
 	struct rpc_client *c = tu_platform_client(pa, iport, "client", "echo");
 	CHECK(tu_wait_healthy(c, 10000) == 0, "echo answers /healthz over mutual TLS");
@@ -96,7 +100,7 @@ int main(int argc, char **argv)
 	rpc_result_clear(&r);
 
 	char v[128];
-	CHECK(tu_proc_status(pid, "Seccomp", v, sizeof(v)) == 0 && strcmp(v, "2") == 0,
+	CHECK(harness_proc_status(pid, "Seccomp", v, sizeof(v)) == 0 && strcmp(v, "2") == 0,
 	      "echo runs under a seccomp filter (Seccomp: %s)", v);
 
 	CHECK(call(c, "POST", "/echo", "{\"x\":[1,\"\xc3\xa9\"]}", &r) == 0 && r.status == 200 &&
@@ -234,9 +238,10 @@ int main(int argc, char **argv)
 	struct slow_call slow = { -1, 0 };
 	pthread_t t;
 	pthread_create(&t, NULL, slow_thread, &slow);
-	sleep_ms(300);
+	CHECK(harness_until(in_slow_handler, &pid, 2, 30000) == 0,
+	      "the slow request reaches its handler");
 	kill(pid, SIGTERM);
-	int st = tu_wait(pid, 10000);
+	int st = harness_wait(pid, 10000);
 	pthread_join(t, NULL);
 	CHECK(slow.rc == 0 && slow.status == 200,
 	      "the request in flight at SIGTERM completes (rc %d, status %d)", slow.rc, slow.status);
@@ -247,6 +252,6 @@ int main(int argc, char **argv)
 	      "nothing listens after shutdown");
 	rpc_client_free(after);
 
-	tu_remove_tree(tmp);
+	harness_remove_tree(tmp);
 	TAP_DONE();
 }

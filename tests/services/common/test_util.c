@@ -1,143 +1,10 @@
 /* Test helpers; see test_util.h. */
 #include "tests/services/common/test_util.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
-#include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
-#include <jansson.h>
-
-int tu_temp_dir(char *out, size_t len, const char *tag)
-{
-	const char *base = getenv("TMPDIR");
-	int n = snprintf(out, len, "%s/kettle-%s-XXXXXX", base ? base : "/tmp", tag);
-	if (n < 0 || (size_t)n >= len)
-		return -ENAMETOOLONG;
-	return mkdtemp(out) ? 0 : -errno;
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag,
-			struct FTW *ftw)
-{
-	(void)st; (void)flag; (void)ftw;
-	remove(path);
-	return 0;
-}
-
-void tu_remove_tree(const char *path)
-{
-	nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	nanosleep(&ts, NULL);
-}
-
-int tu_run(char *const argv[], const char *extra_env, char *out, size_t len)
-{
-	int p[2];
-	if (pipe2(p, O_CLOEXEC) != 0)
-		return -1;
-	pid_t pid = fork();
-	if (pid == 0) {
-		dup2(p[1], 1);
-		dup2(p[1], 2);
-		if (extra_env)
-			putenv((char *)extra_env);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	close(p[1]);
-	size_t used = 0;
-	for (;;) {
-		char buf[1024];
-		ssize_t n = read(p[0], buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		size_t take = (size_t)n;
-		if (len && used + take > len - 1)
-			take = len - 1 - used;
-		memcpy(out + used, buf, take);
-		used += take;
-	}
-	if (len)
-		out[used] = '\0';
-	close(p[0]);
-	int status;
-	if (pid < 0 || waitpid(pid, &status, 0) != pid)
-		return -1;
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : -1;
-}
-
-pid_t tu_spawn(char *const argv[], const char *log)
-{
-	pid_t pid = fork();
-	if (pid == 0) {
-		if (log) {
-			int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
-			if (fd >= 0) {
-				dup2(fd, 1);
-				dup2(fd, 2);
-			}
-		}
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	return pid;
-}
-
-int tu_wait(pid_t pid, unsigned timeout_ms)
-{
-	int status;
-	for (unsigned waited = 0; waited <= timeout_ms; waited += 10) {
-		pid_t r = waitpid(pid, &status, WNOHANG);
-		if (r == pid)
-			return status;
-		if (r < 0)
-			return -1;
-		sleep_ms(10);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
-	return -1;
-}
-
-int tu_proc_status(pid_t pid, const char *field, char *out, size_t len)
-{
-	char path[64], line[512];
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return -1;
-	size_t n = strlen(field);
-	int rc = -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (strncmp(line, field, n) == 0 && line[n] == ':') {
-			char *v = line + n + 1;
-			while (*v == '\t' || *v == ' ')
-				v++;
-			v[strcspn(v, "\n")] = '\0';
-			snprintf(out, len, "%s", v);
-			rc = 0;
-			break;
-		}
-	}
-	fclose(f);
-	return rc;
-}
+#include "tests/harness/json.h"
+#include "tests/harness/proc.h"
 
 struct rpc_client *tu_client(int port, const char *ca, const char *cert,
 			     const char *key, const char *expect_cn)
@@ -173,7 +40,7 @@ int tu_wait_healthy(struct rpc_client *c, unsigned timeout_ms)
 			if (ok)
 				return 0;
 		}
-		sleep_ms(50);
+		harness_sleep_ms(50);
 	}
 	return -1;
 }
@@ -181,10 +48,7 @@ int tu_wait_healthy(struct rpc_client *c, unsigned timeout_ms)
 int tu_config_port(const char *dir, const char *service, const char *which)
 {
 	char path[4096];
+
 	snprintf(path, sizeof(path), "%s/%s.json", dir, service);
-	json_t *cfg = json_load_file(path, 0, NULL);
-	json_t *port = json_object_get(json_object_get(cfg, which), "port");
-	int p = json_is_integer(port) ? (int)json_integer_value(port) : -1;
-	json_decref(cfg);
-	return p;
+	return (int)harness_json_file_int(path, which, "port", -1);
 }

@@ -1,29 +1,11 @@
-/* Helpers shared by the service tests: temporary platforms, processes,
- * /proc status fields. Reusable by the tests of other services. */
+/* Helpers shared by the service tests: clients of a test platform's
+ * services. Scratch directories, processes and /proc fields are in
+ * tests/harness/. Reusable by the tests of other services. */
 #ifndef KETTLE_TESTS_SERVICES_COMMON_TEST_UTIL_H
 #define KETTLE_TESTS_SERVICES_COMMON_TEST_UTIL_H
 
-#include <stddef.h>
-#include <sys/types.h>
-
 #include "services/common/rpc_client.h"
 
-/* mkdtemp under $TMPDIR or /tmp; the returned string is static storage
- * owned by the caller's buffer. 0 or -errno. */
-int tu_temp_dir(char *out, size_t len, const char *tag);
-/* Remove a directory tree (best effort). */
-void tu_remove_tree(const char *path);
-/* Run argv, capture stdout+stderr into out (NUL-terminated, truncated),
- * return the exit status (or 128+signal, or -1). extra_env may be NULL or
- * "NAME=value". */
-int tu_run(char *const argv[], const char *extra_env, char *out, size_t len);
-/* Start argv in the background, stderr to log (NULL: inherit). pid or -1. */
-pid_t tu_spawn(char *const argv[], const char *log);
-/* Wait for pid to exit within timeout_ms; returns the wait status or -1
- * (then the process is killed). */
-int tu_wait(pid_t pid, unsigned timeout_ms);
-/* The value of "Field:" in /proc/PID/status into out; 0 or -1. */
-int tu_proc_status(pid_t pid, const char *field, char *out, size_t len);
 /* A client for https://127.0.0.1:port with the given PEM files (cert/key
  * may be NULL). */
 struct rpc_client *tu_client(int port, const char *ca, const char *cert,

@@ -12,6 +12,8 @@
 
 #include "services/common/config.h"
 #include "tests/tap.h"
+#include "tests/harness/proc.h"
+#include "tests/harness/tmp.h"
 #include "tests/services/common/test_util.h"
 
 static char *platform_bin;
@@ -20,7 +22,7 @@ static char bin_env[4200];
 static int run(const char *cmd, const char *dir, char *out, size_t len)
 {
 	char *argv[] = { platform_bin, (char *)cmd, (char *)dir, NULL };
-	return tu_run(argv, bin_env, out, len);
+	return harness_run_text(argv, bin_env, out, len);
 }
 
 static mode_t mode_of(const char *dir, const char *name)
@@ -101,12 +103,12 @@ int main(int argc, char **argv)
 	platform_bin = argv[1];
 	snprintf(bin_env, sizeof(bin_env), "KETTLE_BIN_DIR=%s", argv[2]);
 	char tmp[1024], dir[2048], dir2[2048], out[16384], text[4096];
-	CHECK(tu_temp_dir(tmp, sizeof(tmp), "platform") == 0, "temp dir");
+	CHECK(harness_temp_dir(tmp, sizeof(tmp), "platform") == 0, "temp dir");
 	snprintf(dir, sizeof(dir), "%s/p", tmp);
 	snprintf(dir2, sizeof(dir2), "%s/q", tmp);
 
 	char *init[] = { platform_bin, "init", dir, "--test-services", NULL };
-	CHECK(tu_run(init, NULL, out, sizeof(out)) == 0, "init succeeds");
+	CHECK(harness_run_text(init, NULL, out, sizeof(out)) == 0, "init succeeds");
 	CHECK(mode_of(dir, ".") == 0700, "DIR is 0700");
 	CHECK(read_text(dir, "admin.password", text, sizeof(text)) == 0 &&
 	      strlen(text) == 24 && strspn(text, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == 24,
@@ -165,7 +167,7 @@ int main(int argc, char **argv)
 			distinct &= ports[i] != ports[j];
 	CHECK(distinct, "five distinct loopback ports");
 
-	CHECK(tu_run(init, NULL, out, sizeof(out)) == 1 && strstr(out, "refusing"),
+	CHECK(harness_run_text(init, NULL, out, sizeof(out)) == 1 && strstr(out, "refusing"),
 	      "init refuses an existing platform: %s", out);
 	CHECK(read_text(dir, "admin.password", text, sizeof(text)) == 0 &&
 	      strcmp(text, password) == 0, "the existing platform is untouched");
@@ -198,7 +200,7 @@ int main(int argc, char **argv)
 
 	/* A second platform: one service that does not exist, one that fails. */
 	char *init2[] = { platform_bin, "init", dir2, "--test-services", NULL };
-	CHECK(tu_run(init2, NULL, out, sizeof(out)) == 0, "second platform created");
+	CHECK(harness_run_text(init2, NULL, out, sizeof(out)) == 0, "second platform created");
 	snprintf(path, sizeof(path), "%s/platform.json", dir2);
 	json_t *m = json_load_file(path, 0, NULL);
 	json_t *list = json_object_get(m, "services");
@@ -221,6 +223,6 @@ int main(int argc, char **argv)
 	      strstr(text, "missing field \\\"listen\\\""), "its log says why");
 	CHECK(run("status", tmp, out, sizeof(out)) == 1 && strstr(out, "not a platform"),
 	      "commands on a directory without a platform say so");
-	tu_remove_tree(tmp);
+	harness_remove_tree(tmp);
 	TAP_DONE();
 }

@@ -1,17 +1,17 @@
 #include "tests/services/storage/harness.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "services/common/config.h"
+#include "tests/harness/proc.h"
+#include "tests/harness/tmp.h"
+#include "tests/services/common/test_util.h"
 
 const char *harness_missing(void)
 {
@@ -28,25 +28,17 @@ const char *harness_missing(void)
 static int run(const struct harness *h, char *const argv[])
 {
 	char log[HARNESS_PATH];
-	int status, fd;
+	int status;
 	pid_t pid;
 
 	snprintf(log, sizeof(log), "%s.log", h->dir);
-	pid = fork();
+	pid = harness_spawn(argv, log);
 	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	if (waitpid(pid, &status, 0) < 0)
-		return -errno;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
+		return -EIO;
+	status = harness_wait(pid, HARNESS_RUN_TIMEOUT_MS);
+	return status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0
+		       ? 0
+		       : -EIO;
 }
 
 static int first_existing(char *out, size_t cap, const char *dir,
@@ -145,15 +137,16 @@ static int harness_paths(struct harness *h)
 int harness_init(struct harness *h)
 {
 	char *platform = getenv("KETTLE_PLATFORM");
-	char parent[] = "/tmp/kettle-svc-XXXXXX";
+	char parent[64];
 	int rc;
 
 	memset(h, 0, sizeof(*h));
 	/* A server may close early on a request it refuses (413): the
 	 * client's write must fail, not kill the test. */
 	signal(SIGPIPE, SIG_IGN);
-	if (!mkdtemp(parent))
-		return -errno;
+	rc = harness_temp_dir(parent, sizeof(parent), "svc");
+	if (rc < 0)
+		return rc;
 	/* init refuses an existing platform: give it a fresh path. */
 	snprintf(h->dir, sizeof(h->dir), "%s/platform", parent);
 	rc = run(h, (char *const[]){ platform, "init", h->dir, NULL });
@@ -179,15 +172,6 @@ int harness_start(struct harness *h)
 	return rc;
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag,
-		    struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 void harness_destroy(struct harness *h)
 {
 	char *platform = getenv("KETTLE_PLATFORM");
@@ -202,7 +186,7 @@ void harness_destroy(struct harness *h)
 	*strrchr(parent, '/') = 0;
 	snprintf(log, sizeof(log), "%s.log", h->dir);
 	unlink(log);
-	nftw(parent, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	harness_remove_tree(parent);
 }
 
 struct rpc_client *harness_client(const struct harness *h, const char *url,
@@ -226,47 +210,24 @@ struct rpc_client *harness_client(const struct harness *h, const char *url,
 pid_t harness_spawn_storage(const struct harness *h)
 {
 	char log[HARNESS_PATH];
+	char *argv[] = { getenv("KETTLE_STORAGE"), "--config",
+			 (char *)h->storage_config, NULL };
 	pid_t pid;
-	int fd;
 
 	snprintf(log, sizeof(log), "%s.storage.log", h->dir);
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		execl(getenv("KETTLE_STORAGE"), "kettle-storage", "--config",
-		      h->storage_config, (char *)NULL);
-		_exit(127);
-	}
-	return pid;
+	pid = harness_spawn(argv, log);
+	return pid < 0 ? -EIO : pid;
 }
 
 int harness_wait_ready(const struct harness *h, const char *url,
 		       unsigned timeout_ms)
 {
-	struct timespec pause = { 0, 50 * 1000 * 1000 };
-	struct rpc_result res;
 	struct rpc_client *c = harness_client(h, url, 1);
-	int rc = -ETIMEDOUT;
+	int rc;
 
 	if (!c)
 		return -EINVAL;
-	for (unsigned waited = 0; waited < timeout_ms; waited += 50) {
-		if (rpc_client_call(c, "GET", "/healthz", NULL, NULL, &res) == 0) {
-			int ok = res.status == 200;
-			rpc_result_clear(&res);
-			if (ok) {
-				rc = 0;
-				break;
-			}
-		}
-		nanosleep(&pause, NULL);
-	}
+	rc = tu_wait_healthy(c, timeout_ms) == 0 ? 0 : -ETIMEDOUT;
 	rpc_client_free(c);
 	return rc;
 }

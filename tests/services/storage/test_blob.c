@@ -1,22 +1,25 @@
 /* The content-addressed blob store. */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "services/storage/blob.h"
+#include "tests/harness/tmp.h"
 #include "tests/tap.h"
-#include "tests/services/storage/test_util.h"
 
 int main(void)
 {
-	char *dir = test_tmpdir(), digest[BLOB_DIGEST_HEX_LEN + 1], path[512];
+	char dir[256], digest[BLOB_DIGEST_HEX_LEN + 1], path[512];
 	const char *abc_digest =
 		"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
 	uint8_t *data = NULL;
 	size_t len = 0;
 	FILE *f;
 
-	if (!dir)
+	if (harness_temp_dir(dir, sizeof(dir), "blob") < 0)
 		return 1;
 	CHECK(blob_put(dir, "abc", 3, digest) == 0 &&
 		      !strcmp(digest, abc_digest),
@@ -50,7 +53,6 @@ int main(void)
 	      "a blob whose bytes changed on disk is detected");
 	CHECK(blob_put(dir, "x", BLOB_SIZE_MAX + 1, digest) == -E2BIG,
 	      "a blob over BLOB_SIZE_MAX is refused");
-	test_rm_tree(dir);
-	free(dir);
+	harness_remove_tree(dir);
 	TAP_DONE();
 }

@@ -1,20 +1,35 @@
 /* Durable queues: FIFO order, visibility timeout, ack, leases that go
- * stale, persistence across a reopen. */
+ * stale, persistence across a reopen. The short lease is long against the
+ * few store calls that must see it held (a loaded sanitizer build stalls
+ * for hundreds of milliseconds), and its end is waited for, not slept on. */
 #include <errno.h>
 #include <stdint.h>
-#include <time.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "services/storage/keyring.h"
 #include "services/storage/store.h"
+#include "tests/harness/proc.h"
+#include "tests/harness/tmp.h"
 #include "tests/tap.h"
 #include "tests/services/storage/test_util.h"
 
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+#define SHORT_LEASE_MS 2000
 
-	while (nanosleep(&ts, &ts) < 0)
-		;
+struct delivery {
+	struct store *s;
+	uint8_t *val;
+	size_t len;
+	char lease[STORE_LEASE_HEX_LEN + 1];
+};
+
+/* Polled until the short lease ends and "jobs" has an item again. */
+static int delivered(void *arg)
+{
+	struct delivery *d = arg;
+
+	return store_dequeue(d->s, "jobs", 60000, &d->val, &d->len,
+			     d->lease) != -ENOENT;
 }
 
 static int deq_is(struct store *s, const char *q, uint32_t vis,
@@ -33,7 +48,7 @@ static int deq_is(struct store *s, const char *q, uint32_t vis,
 
 int main(void)
 {
-	char *dir = test_tmpdir();
+	char dir[256];
 	char l1[STORE_LEASE_HEX_LEN + 1], l2[STORE_LEASE_HEX_LEN + 1];
 	char l3[STORE_LEASE_HEX_LEN + 1];
 	struct keyring *kr;
@@ -44,7 +59,9 @@ int main(void)
 	test_key(key, 3);
 	keyring_new(&kr);
 	keyring_add(kr, "q", key);
-	CHECK(store_open(&s, dir, 0, kr) == 0, "store opens");
+	CHECK(harness_temp_dir(dir, sizeof(dir), "queue") == 0 &&
+		      store_open(&s, dir, 0, kr) == 0,
+	      "store opens");
 	if (!s)
 		TAP_DONE();
 
@@ -59,7 +76,7 @@ int main(void)
 	CHECK(store_queue_length(s, "jobs", &n) == 0 && n == 3,
 	      "queue length counts 3");
 
-	CHECK(deq_is(s, "jobs", 300, "first", l1),
+	CHECK(deq_is(s, "jobs", SHORT_LEASE_MS, "first", l1),
 	      "dequeue gives the oldest item first");
 	CHECK(deq_is(s, "jobs", 60000, "second", l2),
 	      "the leased item is skipped: next is the second");
@@ -72,9 +89,12 @@ int main(void)
 	CHECK(store_dequeue(s, "jobs", 1000, &val, &len, l2) == -ENOENT,
 	      "nothing is visible while every item is leased");
 
-	sleep_ms(450);
-	CHECK(deq_is(s, "jobs", 60000, "first", l2),
+	struct delivery again = { .s = s };
+	CHECK(harness_until(delivered, &again, 20, SHORT_LEASE_MS + 30000) == 0 &&
+		      again.len == 5 && !memcmp(again.val, "first", 5),
 	      "after the visibility timeout the unacked item comes back");
+	free(again.val);
+	memcpy(l2, again.lease, sizeof(l2));
 	CHECK(store_ack(s, l1) == -ENOENT,
 	      "the lease of the earlier delivery no longer acks");
 	CHECK(store_ack(s, l2) == 0, "the new lease acks it");
@@ -105,7 +125,6 @@ int main(void)
 
 	store_close(s);
 	keyring_free(kr);
-	test_rm_tree(dir);
-	free(dir);
+	harness_remove_tree(dir);
 	TAP_DONE();
 }

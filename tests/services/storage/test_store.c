@@ -4,10 +4,15 @@
 #include <fcntl.h>
 #include <lmdb.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include "services/storage/keyring.h"
 #include "services/storage/store.h"
+#include "tests/harness/tmp.h"
 #include "tests/tap.h"
 #include "tests/services/storage/test_util.h"
 
@@ -391,11 +396,11 @@ static void test_keyfile(const char *dir)
 
 int main(void)
 {
-	char *dir = test_tmpdir(), path[512];
+	char dir[256], path[512];
 	struct keyring *kr = ring_with("main", 7);
 	struct store *s = NULL;
 
-	if (!dir || !kr)
+	if (harness_temp_dir(dir, sizeof(dir), "store") < 0 || !kr)
 		return 1;
 	snprintf(path, sizeof(path), "%s/db", dir);
 	CHECK(store_open(&s, path, 0, kr) == 0, "store opens a new database");
@@ -414,7 +419,6 @@ int main(void)
 	test_rewrap(path);
 	test_keyfile(dir);
 	keyring_free(kr);
-	test_rm_tree(dir);
-	free(dir);
+	harness_remove_tree(dir);
 	TAP_DONE();
 }
