@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0
 """Keeps the floor plan: includes point one way, services do not include one
-another, and no two units (foo.c + foo.h) include each other, directly or
-round a loop, by includes or by calls (read from the objects of each
-static library with nm). Prints TAP. Usage: check_layers.py REPO_ROOT BUILD_DIR"""
+another, no headers include one another round a loop, and no two files of
+a library call each other, directly or round a loop (read from the objects
+of each static library with nm). Prints TAP. Usage: check_layers.py REPO_ROOT BUILD_DIR"""
 import os
 import re
 import subprocess
@@ -37,12 +37,8 @@ def service(path):
     return None
 
 
-def unit(path):
-    return os.path.splitext(path)[0]
-
-
 def find_cycle(graph):
-    """One cycle in the unit graph as a list of units, or None."""
+    """One cycle in the graph as a list of nodes, or None."""
     state = {}
     stack = []
 
@@ -115,8 +111,7 @@ def main():
             sf, si = service(path), service(inc)
             if si and sf != si and not path.startswith(FREE):
                 cross.append(f"{path} -> {inc}")
-            if unit(inc) != unit(path):
-                graph.setdefault(unit(path), set()).add(unit(inc))
+            graph.setdefault(path, set()).add(inc)
     cycle = find_cycle(graph)
     call_loops = []
     for lib, calls in sorted(call_graphs(build).items()):
@@ -127,7 +122,7 @@ def main():
         ("every include is written from the repository root", missing),
         ("no include points up the layers " + " -> ".join(LAYERS), upward),
         ("no service includes another service's code", cross),
-        ("no include loop between units", [" -> ".join(cycle)] if cycle else []),
+        ("no loop of headers including one another", [" -> ".join(cycle)] if cycle else []),
         ("no call loop between the files of a library", call_loops),
     ]
     for n, (what, bad) in enumerate(checks, 1):
