@@ -37,6 +37,7 @@ struct rpc_request {
 	const char *method;     /* "GET", "POST", "PUT", "DELETE", ... */
 	const char *path;       /* decoded path without the query, e.g. "/v1/users/x" */
 	const char *peer_cn;    /* subject CN of the client certificate; NULL on public */
+	const char *peer_addr;  /* the connection's remote IP address, as text */
 	const char *bearer;     /* token from "Authorization: Bearer ..."; NULL if none */
 	const char *request_id; /* from X-Request-Id (validated) or generated */
 	const char *content_type; /* NULL if none */
