@@ -6,7 +6,7 @@
 
 #include <openssl/crypto.h>
 
-#include "services/storage/json_check.h"
+#include "services/common/rpc_fields.h"
 #include "lib/log.h"
 
 static const char *const validate_callers[] = { "frontend", "client", NULL };

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "services/storage/b64.h"
+#include "lib/codec.h"
 
 /* Calls path with body (stolen) and maps the HTTP answer to errno. */
 static int remote_call(struct rpc_client *c, const char *path, json_t *body,
@@ -48,7 +48,7 @@ static int remote_get(void *ctx, const char *key, char **val, size_t *len,
 		if (!json_is_string(v) || !json_is_integer(ver))
 			rc = -EPROTO;
 		else
-			rc = b64_decode(json_string_value(v),
+			rc = base64_decode_alloc(json_string_value(v),
 					json_string_length(v), (uint8_t **)val,
 					len);
 		if (rc == 0)
@@ -62,7 +62,7 @@ static int remote_cas(void *ctx, const char *key, const char *val, size_t len,
 		      uint64_t expected, uint64_t *version)
 {
 	struct rpc_result res;
-	char *text = b64_encode(val, len);
+	char *text = base64_encode(val, len);
 	json_t *ver;
 	int rc;
 
@@ -117,7 +117,7 @@ static int visit_page(json_t *page, authn_kv_visit visit, void *arg,
 
 		if (!json_is_string(k) || !json_is_string(v))
 			return -EPROTO;
-		rc = b64_decode(json_string_value(v), json_string_length(v),
+		rc = base64_decode_alloc(json_string_value(v), json_string_length(v),
 				&val, &len);
 		if (rc < 0)
 			return -EPROTO;

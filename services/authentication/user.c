@@ -8,6 +8,8 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#include "lib/codec.h"
+
 static void user_key(char *out, size_t cap, const char *id)
 {
 	snprintf(out, cap, "%s%s", USER_KEY_PREFIX, id);
@@ -131,15 +133,10 @@ int user_remove(const struct authn_kv *kv, const struct authn_user *u)
 
 int user_new_epoch(char epoch[TOKEN_EPOCH_LEN + 1])
 {
-	static const char digits[] = "0123456789abcdef";
 	uint8_t rnd[TOKEN_EPOCH_LEN / 2];
 
 	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
 		return -EIO;
-	for (size_t i = 0; i < sizeof(rnd); i++) {
-		epoch[2 * i] = digits[rnd[i] >> 4];
-		epoch[2 * i + 1] = digits[rnd[i] & 15];
-	}
-	epoch[TOKEN_EPOCH_LEN] = 0;
+	hex_encode(rnd, sizeof(rnd), epoch);
 	return 0;
 }

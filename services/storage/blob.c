@@ -12,6 +12,9 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "lib/codec.h"
+#include "lib/io.h"
+
 int blob_digest_valid(const char *digest)
 {
 	if (!digest || strnlen(digest, BLOB_DIGEST_HEX_LEN + 1) !=
@@ -27,32 +30,13 @@ int blob_digest_valid(const char *digest)
 static int sha256_hex(const void *data, size_t len,
 		      char out[BLOB_DIGEST_HEX_LEN + 1])
 {
-	static const char digits[] = "0123456789abcdef";
 	unsigned char md[32];
 	unsigned int md_len = 0;
 
 	if (EVP_Digest(data, len, md, &md_len, EVP_sha256(), NULL) != 1 ||
 	    md_len != sizeof(md))
 		return -EIO;
-	for (size_t i = 0; i < sizeof(md); i++) {
-		out[2 * i] = digits[md[i] >> 4];
-		out[2 * i + 1] = digits[md[i] & 15];
-	}
-	out[BLOB_DIGEST_HEX_LEN] = 0;
-	return 0;
-}
-
-static int write_all(int fd, const uint8_t *p, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		p += n;
-		len -= (size_t)n;
-	}
+	hex_encode(md, sizeof(md), out);
 	return 0;
 }
 

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "services/storage/b64.h"
-#include "services/storage/json_check.h"
+#include "lib/codec.h"
+#include "services/common/rpc_fields.h"
 
 const char *const storage_callers[] = {
 	"authentication", "management", "scheduler", "execution", "client",
@@ -16,7 +16,7 @@ const char *const storage_callers[] = {
 static void reply_value(struct rpc_response *resp, const uint8_t *val,
 			size_t len, uint64_t version)
 {
-	char *text = b64_encode(val, len);
+	char *text = base64_encode(val, len);
 
 	if (!text) {
 		rpc_internal(resp, "out of memory");
@@ -122,7 +122,7 @@ static json_t *page_json(const struct store_page *page)
 		return NULL;
 	for (size_t i = 0; i < page->count; i++) {
 		const struct store_item *it = &page->items[i];
-		char *text = b64_encode(it->val, it->val_len);
+		char *text = base64_encode(it->val, it->val_len);
 		json_t *item = text ? json_pack("{s:s%, s:s, s:I}", "key",
 						(const char *)it->key,
 						it->key_len, "value", text,

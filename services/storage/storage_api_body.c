@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "services/storage/b64.h"
-#include "services/storage/json_check.h"
+#include "lib/codec.h"
+#include "services/common/rpc_fields.h"
 #include "lib/log.h"
 
 /* One line for the caller per store error; corruption is also logged. */
@@ -92,7 +92,7 @@ bool storage_value_field(const struct rpc_request *req,
 				      STORE_VALUE_MAX);
 		return false;
 	}
-	if (b64_decode(text, len, val, val_len) < 0) {
+	if (base64_decode_alloc(text, len, val, val_len) < 0) {
 		rpc_bad_request(resp, "the field \"value\" must be base64");
 		return false;
 	}

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "services/storage/b64.h"
+#include "lib/codec.h"
 #include "services/storage/blob.h"
-#include "services/storage/json_check.h"
+#include "services/common/rpc_fields.h"
 #include "lib/log.h"
 
 void storage_h_enqueue(void *ctx, const struct rpc_request *req,
@@ -67,7 +67,7 @@ void storage_h_dequeue(void *ctx, const struct rpc_request *req,
 		storage_reply_error(resp, rc);
 		return;
 	}
-	text = b64_encode(val, len);
+	text = base64_encode(val, len);
 	free(val);
 	if (!text) {
 		rpc_internal(resp, "out of memory");

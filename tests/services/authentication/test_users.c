@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "services/authentication/authn.h"
+#include "tests/services/authentication/kv_local.h"
 #include "services/storage/keyring.h"
 #include "tests/services/authentication/keys.h"
 #include "services/storage/store.h"

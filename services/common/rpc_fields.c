@@ -1,4 +1,5 @@
-#include "services/storage/json_check.h"
+/* Checks on the fields of a parsed JSON request body. */
+#include "services/common/rpc_fields.h"
 
 #include <stdio.h>
 #include <string.h>
