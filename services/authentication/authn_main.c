@@ -12,7 +12,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,32 +170,11 @@ out_paths:
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct kettle_config cfg;
-	const char *config = NULL;
-	char err[256];
-	int c, rc;
+	int rc = rpc_serve_config(argc, argv, "authentication", &cfg);
 
-	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
-		if (c != 'c') {
-			fprintf(stderr,
-				"usage: kettle-authentication --config FILE\n");
-			return 2;
-		}
-		config = optarg;
-	}
-	if (!config || optind != argc) {
-		fprintf(stderr, "usage: kettle-authentication --config FILE\n");
-		return 2;
-	}
-	if (config_load(config, &cfg, err, sizeof(err)) < 0) {
-		fprintf(stderr, "kettle-authentication: %s\n", err);
-		return 1;
-	}
-	log_init("authentication");
+	if (rc)
+		return rc;
 	rc = run(&cfg);
 	config_free(&cfg);
 	return rc < 0 ? 1 : 0;

@@ -135,6 +135,13 @@ int rpc_server_run(struct rpc_server *srv);
 void rpc_server_stop(struct rpc_server *srv);
 void rpc_server_free(struct rpc_server *srv);
 
+/* The start of every service's main(): `BINARY --config FILE`, the
+ * configuration loaded into cfg and the logger named after service. 0, or
+ * the exit status to return (2: usage, 1: configuration; one line said on
+ * stderr). */
+int rpc_serve_config(int argc, char **argv, const char *service,
+		     struct kettle_config *cfg);
+
 struct jail_spec;
 /* A service's whole serving life: new server with ctx, routes, listeners
  * (from cfg), jail_enter(jail), then ready(ready_arg) if not NULL (first-start

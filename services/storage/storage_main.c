@@ -16,7 +16,6 @@
  * value of STORE_VALUE_MAX bytes fits once base64-encoded.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,38 +134,20 @@ static int serve(const struct kettle_config *cfg, struct storage_service *svc)
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct kettle_config cfg;
 	struct storage_service svc = { 0 };
 	struct keyring *kr = NULL;
-	char err[256], *db_dir = NULL, *blob_dir = NULL;
-	const char *config = NULL;
+	char *db_dir = NULL, *blob_dir = NULL;
 	json_t *map_mb;
 	size_t map_size = 0;
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
-		if (c != 'c') {
-			fprintf(stderr, "usage: kettle-storage --config FILE\n");
-			return 2;
-		}
-		config = optarg;
-	}
-	if (!config || optind != argc) {
-		fprintf(stderr, "usage: kettle-storage --config FILE\n");
-		return 2;
-	}
-	if (config_load(config, &cfg, err, sizeof(err)) < 0) {
-		fprintf(stderr, "kettle-storage: %s\n", err);
-		return 1;
-	}
-	log_init("storage");
+	rc = rpc_serve_config(argc, argv, "storage", &cfg);
+	if (rc)
+		return rc;
 	rc = 1;
 	if (!cfg.data_dir) {
-		fprintf(stderr, "kettle-storage: %s needs \"data_dir\"\n", config);
+		fprintf(stderr, "kettle-storage: the configuration needs \"data_dir\"\n");
 		goto out_cfg;
 	}
 	if (!json_object_get(json_object_get(cfg.root, "limits"), "max_body"))
