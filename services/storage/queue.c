@@ -349,6 +349,38 @@ err_txn:
 	return rc;
 }
 
+int store_lease_queue(struct store *s, const char *lease_str,
+		      char name[STORE_QUEUE_NAME_MAX + 1])
+{
+	uint8_t lease[LEASE_LEN];
+	MDB_val lk, ik;
+	MDB_txn *txn;
+	int rc;
+
+	if (lease_parse(lease_str, lease) < 0)
+		return -EINVAL;
+	rc = store_errno(mdb_txn_begin(s->env, NULL, MDB_RDONLY, &txn));
+	if (rc < 0)
+		return rc;
+	lk.mv_data = lease;
+	lk.mv_size = LEASE_LEN;
+	rc = store_errno(mdb_get(txn, s->leases, &lk, &ik));
+	if (rc == 0) {
+		/* An item key is name 0x00 seq(8). */
+		size_t n = ik.mv_size >= 9 ? ik.mv_size - 9 : 0;
+		if (n == 0 || n > STORE_QUEUE_NAME_MAX ||
+		    memchr(ik.mv_data, 0, n) ||
+		    ((uint8_t *)ik.mv_data)[n] != 0)
+			rc = -EBADMSG;
+		else {
+			memcpy(name, ik.mv_data, n);
+			name[n] = 0;
+		}
+	}
+	mdb_txn_abort(txn);
+	return rc;
+}
+
 struct count_walk {
 	size_t key_len, n;
 };

@@ -8,6 +8,7 @@
 #include "lib/codec.h"
 #include "services/common/rpc_fields.h"
 #include "lib/log.h"
+#include "services/storage/storage_acl.h"
 
 /* One line for the caller per store error; corruption is also logged. */
 void storage_reply_error(struct rpc_response *resp, int rc)
@@ -113,4 +114,50 @@ bool storage_version_field(const struct rpc_request *req,
 	}
 	*version = v;
 	return true;
+}
+
+bool storage_key_allowed(const struct rpc_request *req,
+			 struct rpc_response *resp, const char *key,
+			 size_t len)
+{
+	if (storage_may_key(storage_grant_for(req->peer_cn), key, len))
+		return true;
+	rpc_permission_denied(resp, "service \"%s\" may not use this key",
+			      req->peer_cn);
+	return false;
+}
+
+bool storage_scan_allowed(const struct rpc_request *req,
+			  struct rpc_response *resp, const char *prefix,
+			  size_t len)
+{
+	if (storage_may_scan(storage_grant_for(req->peer_cn), prefix, len))
+		return true;
+	rpc_permission_denied(resp, "service \"%s\" may not scan this "
+			      "prefix; scan inside its own prefixes",
+			      req->peer_cn);
+	return false;
+}
+
+bool storage_queue_allowed(const struct rpc_request *req,
+			   struct rpc_response *resp, const char *name,
+			   size_t len)
+{
+	if (storage_may_queue(storage_grant_for(req->peer_cn), name, len))
+		return true;
+	rpc_permission_denied(resp, "service \"%s\" may not use this queue",
+			      req->peer_cn);
+	return false;
+}
+
+bool storage_blobs_allowed(const struct rpc_request *req,
+			   struct rpc_response *resp)
+{
+	const struct storage_grant *g = storage_grant_for(req->peer_cn);
+
+	if (g && g->blobs)
+		return true;
+	rpc_permission_denied(resp, "service \"%s\" may not use the blob "
+			      "store", req->peer_cn);
+	return false;
 }

@@ -26,6 +26,7 @@
 
 #include "services/common/config.h"
 #include "lib/jail.h"
+#include "services/storage/blob.h"
 #include "services/storage/keyring.h"
 #include "lib/log.h"
 #include "services/common/rpc.h"
@@ -172,19 +173,32 @@ int main(int argc, char **argv)
 				"%s: %s\n", db_dir, strerror(-c));
 		goto out_keys;
 	}
+	size_t n = 0;
+	/* A kill during a blob upload leaves its temporary file behind. */
+	c = blob_clean_tmp(blob_dir, &n);
+	if (c < 0) {
+		fprintf(stderr, "kettle-storage: cannot clean %s: %s\n",
+			blob_dir, strerror(-c));
+		goto out_store;
+	}
+	if (n)
+		log_info("removed %zu unfinished blob uploads", n);
 	if (json_is_true(json_object_get(cfg.root, "rewrap_on_start"))) {
-		size_t n = 0;
+		size_t blobs = 0;
 		c = store_rewrap(svc.store, &n);
+		if (c == 0)
+			c = blob_rewrap(blob_dir, kr, &blobs);
 		if (c < 0) {
 			fprintf(stderr, "kettle-storage: re-sealing under key "
 					"\"%s\" failed: %s\n",
 				keyring_current_id(kr), strerror(-c));
 			goto out_store;
 		}
-		log_info("re-sealed %zu records under key %s", n,
-			 keyring_current_id(kr));
+		log_info("re-sealed %zu records and %zu blobs under key %s", n,
+			 blobs, keyring_current_id(kr));
 	}
 	svc.blob_dir = blob_dir;
+	svc.keys = kr;
 	rc = serve(&cfg, &svc) < 0 ? 1 : 0;
 out_store:
 	store_close(svc.store);
