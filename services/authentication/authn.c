@@ -172,7 +172,7 @@ struct authn_result authn_throttled(struct authn *a, const char *id,
 	int rc = throttle_check(&a->users.kv, &a->cfg.throttle, id, peer, now,
 				&wait);
 
-	if (rc == -EAGAIN) {
+	if (rc == THROTTLE_WAIT) {
 		r = AUTHN_RESULT(AUTHN_RATE_LIMITED,
 				 "too many failed attempts from your address; "
 				 "wait and try again");

@@ -127,7 +127,7 @@ int throttle_check(const struct authn_kv *kv, const struct throttle_rules *r,
 	if (rc < 0)
 		return rc;
 	*retry_after = wait;
-	return wait ? -EAGAIN : 0;
+	return wait ? THROTTLE_WAIT : 0;
 }
 
 static int count_store(const struct authn_kv *kv, const char *key,

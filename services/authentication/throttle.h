@@ -39,9 +39,10 @@ struct throttle_rules {
  * forgotten after 1 h. */
 void throttle_rules_default(struct throttle_rules *r);
 
-/* 0 when an attempt of id from peer may go ahead at now; -EAGAIN with
- * *retry_after (seconds) when it must wait; another negative errno when
+/* 0 when an attempt of id from peer may go ahead at now; THROTTLE_WAIT
+ * with *retry_after (seconds) when it must wait; a negative errno when
  * storage fails (the caller answers 503: fail closed). */
+#define THROTTLE_WAIT 1
 int throttle_check(const struct authn_kv *kv, const struct throttle_rules *r,
 		   const char *id, const char *peer, long now,
 		   long *retry_after);

@@ -16,7 +16,7 @@ static long wait_for(const char *id, const char *peer, long now)
 {
 	long wait = 0;
 
-	return throttle_check(&kv, &rules, id, peer, now, &wait) == -EAGAIN ? wait : 0;
+	return throttle_check(&kv, &rules, id, peer, now, &wait) == THROTTLE_WAIT ? wait : 0;
 }
 
 static void per_id_and_peer(long now)

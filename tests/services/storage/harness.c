@@ -179,6 +179,13 @@ int harness_start(struct harness *h)
 	return rc;
 }
 
+int harness_stop(struct harness *h)
+{
+	char *platform = getenv("KETTLE_PLATFORM");
+
+	return run(h, (char *const[]){ platform, "stop", h->dir, NULL });
+}
+
 static int rm_entry(const char *path, const struct stat *st, int flag,
 		    struct FTW *ftw)
 {
