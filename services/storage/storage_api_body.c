@@ -116,38 +116,41 @@ bool storage_version_field(const struct rpc_request *req,
 	return true;
 }
 
+/* One 403 for every wall: what the caller tried and that it is not its. */
+static bool allowed(const struct rpc_request *req, struct rpc_response *resp,
+		    bool ok, const char *what)
+{
+	if (!ok)
+		rpc_permission_denied(resp, "service \"%s\" may not use %s",
+				      req->peer_cn, what);
+	return ok;
+}
+
 bool storage_key_allowed(const struct rpc_request *req,
 			 struct rpc_response *resp, const char *key,
 			 size_t len)
 {
-	if (storage_may_key(storage_grant_for(req->peer_cn), key, len))
-		return true;
-	rpc_permission_denied(resp, "service \"%s\" may not use this key",
-			      req->peer_cn);
-	return false;
+	return allowed(req, resp,
+		       storage_may_key(storage_grant_for(req->peer_cn), key, len),
+		       "this key");
 }
 
 bool storage_scan_allowed(const struct rpc_request *req,
 			  struct rpc_response *resp, const char *prefix,
 			  size_t len)
 {
-	if (storage_may_scan(storage_grant_for(req->peer_cn), prefix, len))
-		return true;
-	rpc_permission_denied(resp, "service \"%s\" may not scan this "
-			      "prefix; scan inside its own prefixes",
-			      req->peer_cn);
-	return false;
+	return allowed(req, resp,
+		       storage_may_scan(storage_grant_for(req->peer_cn), prefix, len),
+		       "this prefix; scan inside its own prefixes");
 }
 
 bool storage_queue_allowed(const struct rpc_request *req,
 			   struct rpc_response *resp, const char *name,
 			   size_t len)
 {
-	if (storage_may_queue(storage_grant_for(req->peer_cn), name, len))
-		return true;
-	rpc_permission_denied(resp, "service \"%s\" may not use this queue",
-			      req->peer_cn);
-	return false;
+	return allowed(req, resp,
+		       storage_may_queue(storage_grant_for(req->peer_cn), name, len),
+		       "this queue");
 }
 
 bool storage_blobs_allowed(const struct rpc_request *req,
@@ -155,9 +158,5 @@ bool storage_blobs_allowed(const struct rpc_request *req,
 {
 	const struct storage_grant *g = storage_grant_for(req->peer_cn);
 
-	if (g && g->blobs)
-		return true;
-	rpc_permission_denied(resp, "service \"%s\" may not use the blob "
-			      "store", req->peer_cn);
-	return false;
+	return allowed(req, resp, g && g->blobs, "the blob store");
 }

@@ -4,11 +4,9 @@
  * must answer 403 permission_denied, and the owner's own calls must work.
  * The finding first: a certificate for "execution" (a name that used to be
  * on storage's allowlist) could rewrite user/admin. */
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include "tests/services/storage/harness.h"
 #include "tests/services/storage/identity.h"
@@ -213,14 +211,11 @@ int main(void)
 	struct harness h;
 	struct caller client = { "client", "", "", 1, NULL };
 	int ready = 1;
-	pid_t pid;
 
 	if (missing)
 		TAP_SKIP_ALL("%s", missing);
-	CHECK(harness_init(&h) == 0, "kettle-platform init");
-	pid = harness_spawn_storage(&h);
-	CHECK(pid > 0 && harness_wait_ready(&h, h.storage_url, 10000) == 0,
-	      "kettle-storage starts");
+	CHECK(harness_init(&h) == 0 && harness_start(&h) == 0,
+	      "the platform starts");
 	client.c = harness_client(&h, h.storage_url, 1);
 	for (size_t i = 0; i < N_CALLERS; i++) {
 		callers[i].c = harness_client_as(&h, h.storage_url, callers[i].cn);
@@ -236,8 +231,6 @@ int main(void)
 	for (size_t i = 0; i < N_CALLERS; i++)
 		rpc_client_free(callers[i].c);
 	rpc_client_free(client.c);
-	kill(pid, SIGTERM);
-	waitpid(pid, NULL, 0);
 	harness_destroy(&h);
 	TAP_DONE();
 }
