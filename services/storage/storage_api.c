@@ -36,7 +36,7 @@ static void h_get(void *ctx, const struct rpc_request *req,
 
 	if (!storage_body_ok(req, resp, fields) ||
 	    !storage_key_field(req, resp, "key", true, STORE_KEY_MAX, &key, &key_len) ||
-	    !storage_key_allowed(req, resp, key, key_len))
+	    !storage_allowed(req, resp, WALL_KEY, key, key_len))
 		return;
 	rc = store_get(svc->store, key, key_len, &val, &len, &version);
 	if (rc < 0) {
@@ -62,7 +62,7 @@ static void write_common(void *ctx, const struct rpc_request *req,
 
 	if (!storage_body_ok(req, resp, cas ? cas_fields : put_fields) ||
 	    !storage_key_field(req, resp, "key", true, STORE_KEY_MAX, &key, &key_len) ||
-	    !storage_key_allowed(req, resp, key, key_len) ||
+	    !storage_allowed(req, resp, WALL_KEY, key, key_len) ||
 	    (cas && !storage_version_field(req, resp, true, &expected)) ||
 	    !storage_value_field(req, resp, &val, &len))
 		return;
@@ -102,7 +102,7 @@ static void h_delete(void *ctx, const struct rpc_request *req,
 
 	if (!storage_body_ok(req, resp, fields) ||
 	    !storage_key_field(req, resp, "key", true, STORE_KEY_MAX, &key, &key_len) ||
-	    !storage_key_allowed(req, resp, key, key_len) ||
+	    !storage_allowed(req, resp, WALL_KEY, key, key_len) ||
 	    !storage_version_field(req, resp, false, &expected))
 		return;
 	rc = store_delete(svc->store, key, key_len, expected);
@@ -162,7 +162,7 @@ static void h_scan(void *ctx, const struct rpc_request *req,
 		       &prefix_len) ||
 	    !storage_key_field(req, resp, "after", false, STORE_KEY_MAX, &after,
 		       &after_len) ||
-	    !storage_scan_allowed(req, resp, prefix, prefix_len))
+	    !storage_allowed(req, resp, WALL_SCAN, prefix, prefix_len))
 		return;
 	if (!json_check_uint(req->body, "limit", false, STORE_SCAN_LIMIT_MAX,
 			     &limit, err)) {

@@ -116,47 +116,23 @@ bool storage_version_field(const struct rpc_request *req,
 	return true;
 }
 
-/* One 403 for every wall: what the caller tried and that it is not its. */
-static bool allowed(const struct rpc_request *req, struct rpc_response *resp,
-		    bool ok, const char *what)
+bool storage_allowed(const struct rpc_request *req, struct rpc_response *resp,
+		     enum storage_wall wall, const char *name, size_t len)
 {
+	static const char *const what[] = {
+		[WALL_KEY] = "this key",
+		[WALL_SCAN] = "this prefix; scan inside its own prefixes",
+		[WALL_QUEUE] = "this queue",
+		[WALL_BLOBS] = "the blob store",
+	};
+	const struct storage_grant *g = storage_grant_for(req->peer_cn);
+	bool ok = wall == WALL_KEY     ? storage_may_key(g, name, len)
+		  : wall == WALL_SCAN  ? storage_may_scan(g, name, len)
+		  : wall == WALL_QUEUE ? storage_may_queue(g, name, len)
+				       : g && g->blobs;
+
 	if (!ok)
 		rpc_permission_denied(resp, "service \"%s\" may not use %s",
-				      req->peer_cn, what);
+				      req->peer_cn, what[wall]);
 	return ok;
-}
-
-bool storage_key_allowed(const struct rpc_request *req,
-			 struct rpc_response *resp, const char *key,
-			 size_t len)
-{
-	return allowed(req, resp,
-		       storage_may_key(storage_grant_for(req->peer_cn), key, len),
-		       "this key");
-}
-
-bool storage_scan_allowed(const struct rpc_request *req,
-			  struct rpc_response *resp, const char *prefix,
-			  size_t len)
-{
-	return allowed(req, resp,
-		       storage_may_scan(storage_grant_for(req->peer_cn), prefix, len),
-		       "this prefix; scan inside its own prefixes");
-}
-
-bool storage_queue_allowed(const struct rpc_request *req,
-			   struct rpc_response *resp, const char *name,
-			   size_t len)
-{
-	return allowed(req, resp,
-		       storage_may_queue(storage_grant_for(req->peer_cn), name, len),
-		       "this queue");
-}
-
-bool storage_blobs_allowed(const struct rpc_request *req,
-			   struct rpc_response *resp)
-{
-	const struct storage_grant *g = storage_grant_for(req->peer_cn);
-
-	return allowed(req, resp, g && g->blobs, "the blob store");
 }

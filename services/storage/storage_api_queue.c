@@ -24,7 +24,7 @@ void storage_h_enqueue(void *ctx, const struct rpc_request *req,
 	if (!storage_body_ok(req, resp, fields) ||
 	    !storage_key_field(req, resp, "queue", true, STORE_QUEUE_NAME_MAX, &queue,
 		       &queue_len) ||
-	    !storage_queue_allowed(req, resp, queue, queue_len) ||
+	    !storage_allowed(req, resp, WALL_QUEUE, queue, queue_len) ||
 	    !storage_value_field(req, resp, &val, &len))
 		return;
 	rc = store_enqueue(svc->store, queue, val, len);
@@ -51,7 +51,7 @@ void storage_h_dequeue(void *ctx, const struct rpc_request *req,
 	if (!storage_body_ok(req, resp, fields) ||
 	    !storage_key_field(req, resp, "queue", true, STORE_QUEUE_NAME_MAX, &queue,
 		       &queue_len) ||
-	    !storage_queue_allowed(req, resp, queue, queue_len))
+	    !storage_allowed(req, resp, WALL_QUEUE, queue, queue_len))
 		return;
 	if (!json_check_uint(req->body, "visibility_ms", true, 86400000ull,
 			     &vis, err) ||
@@ -97,7 +97,7 @@ void storage_h_ack(void *ctx, const struct rpc_request *req,
 		return;
 	/* A lease names no queue: look its item's queue up to check it. */
 	rc = store_lease_queue(svc->store, lease, queue);
-	if (rc == 0 && !storage_queue_allowed(req, resp, queue, strlen(queue)))
+	if (rc == 0 && !storage_allowed(req, resp, WALL_QUEUE, queue, strlen(queue)))
 		return;
 	if (rc == 0)
 		rc = store_ack(svc->store, lease);
@@ -119,7 +119,7 @@ void storage_h_blob_put(void *ctx, const struct rpc_request *req,
 	char digest[BLOB_DIGEST_HEX_LEN + 1], url[128];
 	int rc;
 
-	if (!storage_blobs_allowed(req, resp))
+	if (!storage_allowed(req, resp, WALL_BLOBS, NULL, 0))
 		return;
 	rc = blob_put(svc->blob_dir, svc->keys, req->raw, req->raw_len, digest);
 	if (rc == -E2BIG) {
@@ -146,7 +146,7 @@ void storage_h_blob_get(void *ctx, const struct rpc_request *req,
 	size_t len;
 	int rc;
 
-	if (!storage_blobs_allowed(req, resp))
+	if (!storage_allowed(req, resp, WALL_BLOBS, NULL, 0))
 		return;
 	rc = blob_get(svc->blob_dir, svc->keys, digest, &data, &len);
 	if (rc == -EINVAL) {
