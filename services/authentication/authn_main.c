@@ -167,12 +167,14 @@ static int load_keys(const struct kettle_config *cfg,
 				"\"record_key_file\"\n");
 		goto out;
 	}
-	rc = key_file_token_signer(token, signer);
+	rc = key_file_token_signer(token, cfg->key, signer);
 	if (rc < 0) {
 		fprintf(stderr, "kettle-authentication: cannot load the token "
 				"key %s: %s\n", token,
 			rc == -EPERM ? "others may read it; chmod 600 it"
 			: rc == -EINVAL ? "it must be an EC P-256 private key PEM"
+			: rc == -EEXIST ? "it is the TLS key; tokens need a key of "
+					  "their own (remove \"token_key\")"
 					: strerror(-rc));
 		goto out;
 	}

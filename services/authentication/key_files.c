@@ -111,11 +111,24 @@ out:
 	return rc;
 }
 
-int key_file_token_signer(const char *path, struct token_signer **out)
+static int same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return b && stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
+	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+int key_file_token_signer(const char *path, const char *tls_key,
+			  struct token_signer **out)
 {
 	uint8_t *pem = NULL;
 	size_t len = 0;
-	int rc = read_private(path, PEM_MAX, &pem, &len);
+	int rc;
+
+	if (same_file(path, tls_key))
+		return -EEXIST;
+	rc = read_private(path, PEM_MAX, &pem, &len);
 
 	if (rc == -ENOENT) {
 		rc = make_token_key(path);

@@ -14,7 +14,10 @@ struct token_signer;
 
 /* 32 bytes from path (64 hex digits, optional newline), made if absent. */
 int key_file_secret(const char *path, uint8_t key[32]);
-/* A PEM EC P-256 private key from path, made if absent. */
-int key_file_token_signer(const char *path, struct token_signer **out);
+/* A PEM EC P-256 private key from path, made if absent. -EEXIST if path
+ * is the same file as tls_key (may be NULL): tokens must not be signed
+ * with the key every TLS handshake uses. */
+int key_file_token_signer(const char *path, const char *tls_key,
+			  struct token_signer **out);
 
 #endif
