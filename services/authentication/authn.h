@@ -11,7 +11,9 @@
 #include "services/authentication/ids.h"
 #include "services/authentication/kv.h"
 #include "services/authentication/password.h"
+#include "services/authentication/throttle.h"
 #include "services/authentication/token.h"
+#include "services/authentication/user.h"
 
 enum authn_status {
 	AUTHN_OK = 0,
@@ -28,6 +30,7 @@ enum authn_status {
 struct authn_result {
 	enum authn_status status;
 	const char *message; /* one sentence, static */
+	long retry_after;    /* seconds, for rate_limited and unavailable; 0: none */
 };
 
 const char *authn_status_code(enum authn_status s); /* "bad_request" */
@@ -36,8 +39,9 @@ int authn_status_http(enum authn_status s);          /* 400 */
 struct authn_config {
 	struct password_cost cost;
 	long token_ttl;        /* seconds; default 3600 */
-	long lock_seconds;     /* after 5 failures in 5 min; default 300 */
-	size_t throttle_ids;   /* ids tracked; default 10000 */
+	struct throttle_rules throttle;
+	unsigned hash_threads; /* Argon2id threads; default 2 */
+	unsigned hash_queue;   /* hashes waiting at most; default 16 */
 };
 
 void authn_config_default(struct authn_config *cfg);
@@ -50,9 +54,14 @@ struct authn_principal {
 
 struct authn;
 
-/* kv is copied; signer is borrowed and must outlive the authn. */
+/* kv and tag_key (the user records' integrity key, user.h) are copied;
+ * signer is borrowed and must outlive the authn. Every call below is
+ * thread-safe: the state is fixed after creation, the hashing pool and the
+ * kv are safe to share, the throttle lives in storage. */
 int authn_new(struct authn **out, const struct authn_config *cfg,
-	      const struct authn_kv *kv, const struct token_signer *signer);
+	      const struct authn_kv *kv,
+	      const uint8_t tag_key[USER_TAG_KEY_LEN],
+	      const struct token_signer *signer);
 void authn_free(struct authn *a);
 
 /* The first admin (API.md: "admin"), created with role platform_admin if
@@ -60,9 +69,11 @@ void authn_free(struct authn *a);
 int authn_bootstrap_admin(struct authn *a, const char *id,
 			  const char *password, size_t len);
 
+/* peer: the client's address (throttle.h), never NULL. */
 struct authn_result authn_login(struct authn *a, const char *id,
 				size_t id_len, const char *pw, size_t pw_len,
-				long now, char **token, long *expires_at);
+				const char *peer, long now, char **token,
+				long *expires_at);
 
 /* Token to the user it names, checked against the stored user (exists,
  * same password generation and epoch). */
@@ -105,6 +116,6 @@ struct authn_result authn_change_password(struct authn *a,
 					  const struct authn_principal *who,
 					  const char *old_pw, size_t old_len,
 					  const char *new_pw, size_t new_len,
-					  long now);
+					  const char *peer, long now);
 
 #endif

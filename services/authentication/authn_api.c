@@ -1,21 +1,70 @@
 #include "services/authentication/authn_api.h"
 
+#include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <openssl/crypto.h>
 
-#include "services/storage/json_check.h"
+#include "services/common/rpc_fields.h"
 #include "lib/log.h"
 
 static const char *const validate_callers[] = { "frontend", "client", NULL };
 static const char *const user_callers[] = { "frontend", "client", NULL };
 
+/* Internal callers trusted to say which client address a login came from
+ * (the frontend forwards public logins). Any other caller, and every
+ * request on the public listener, is throttled by its connection's
+ * address. */
+static const char *const address_forwarders[] = { "frontend", NULL };
+
 static void reply_result(struct rpc_response *resp, struct authn_result r)
 {
+	char secs[24];
+
+	if (r.retry_after > 0) {
+		snprintf(secs, sizeof(secs), "%ld", r.retry_after);
+		rpc_reply_header(resp, "Retry-After", secs);
+	}
 	rpc_reply_error(resp, authn_status_http(r.status),
 			authn_status_code(r.status), "%s", r.message);
+}
+
+/* The canonical text of an IPv4 or IPv6 address, or NULL. */
+static const char *canonical_address(const char *text, char *out, size_t cap)
+{
+	unsigned char bin[16];
+
+	if (!text)
+		return NULL;
+	if (inet_pton(AF_INET, text, bin) == 1)
+		return inet_ntop(AF_INET, bin, out, (socklen_t)cap);
+	if (inet_pton(AF_INET6, text, bin) == 1)
+		return inet_ntop(AF_INET6, bin, out, (socklen_t)cap);
+	return NULL;
+}
+
+/* The address a login is throttled by: the connection's, or the one a
+ * trusted internal caller forwards in X-Kettle-Client-Address. */
+static const char *client_address(const struct rpc_request *req, char *out,
+				  size_t cap)
+{
+	const char *fwd;
+
+	if (!req->is_public && req->peer_cn) {
+		for (const char *const *f = address_forwarders; *f; f++) {
+			if (strcmp(*f, req->peer_cn))
+				continue;
+			fwd = canonical_address(rpc_header(req, AUTHN_CLIENT_ADDRESS_HEADER),
+						out, cap);
+			if (fwd)
+				return fwd;
+		}
+	}
+	fwd = canonical_address(req->peer_addr, out, cap);
+	return fwd ? fwd : "unknown";
 }
 
 /* The body must be an object with only `allowed` fields; calls that take
@@ -77,20 +126,23 @@ static void h_login(void *ctx, const struct rpc_request *req,
 	const char *id, *pw;
 	size_t id_len, pw_len;
 	struct authn_result r;
-	char *token = NULL;
+	char *token = NULL, addr[INET6_ADDRSTRLEN];
+	const char *peer;
 	long expires = 0;
 
 	if (!body_ok(req, resp, fields) ||
 	    !str_field(req, resp, "id", true, &id, &id_len) ||
 	    !str_field(req, resp, "password", true, &pw, &pw_len))
 		return;
-	r = authn_login(ctx, id, id_len, pw, pw_len, time(NULL), &token,
+	peer = client_address(req, addr, sizeof(addr));
+	r = authn_login(ctx, id, id_len, pw, pw_len, peer, time(NULL), &token,
 			&expires);
 	if (r.status != AUTHN_OK) {
 		/* Ids reaching here passed validation: safe to log. */
 		if (r.status == AUTHN_UNAUTHENTICATED ||
 		    r.status == AUTHN_RATE_LIMITED)
-			log_warn("login refused for \"%s\": %s", id, r.message);
+			log_warn("login refused for \"%s\" from %s: %s", id,
+				 peer, r.message);
 		reply_result(resp, r);
 		return;
 	}
@@ -214,12 +266,14 @@ static void h_change_own(void *ctx, const struct rpc_request *req,
 	const char *old_pw, *pw;
 	size_t old_len, pw_len;
 	struct authn_result r;
+	char addr[INET6_ADDRSTRLEN];
 
 	if (!caller(ctx, req, resp, &who) || !body_ok(req, resp, fields) ||
 	    !str_field(req, resp, "old_password", true, &old_pw, &old_len) ||
 	    !str_field(req, resp, "password", true, &pw, &pw_len))
 		return;
 	r = authn_change_password(ctx, &who, old_pw, old_len, pw, pw_len,
+				  client_address(req, addr, sizeof(addr)),
 				  time(NULL));
 	if (r.status != AUTHN_OK)
 		reply_result(resp, r);

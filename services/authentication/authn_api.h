@@ -19,6 +19,10 @@
 #include "services/authentication/authn.h"
 #include "services/common/rpc.h"
 
+/* Set by a trusted internal caller (the frontend) to the address of the
+ * client a login comes from, for throttling. */
+#define AUTHN_CLIENT_ADDRESS_HEADER "X-Kettle-Client-Address"
+
 extern const struct rpc_route authn_routes[];
 extern const size_t authn_routes_count;
 

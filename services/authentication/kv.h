@@ -1,6 +1,7 @@
 /* The small storage interface the authentication service keeps its users
- * in. The service plugs in kettle-storage's RPC client; tests and tools
- * plug in a local store (kv_local.c). Same semantics as store.h:
+ * in. The service plugs in kettle-storage's RPC client (kv_remote.c); tests
+ * plug in a local store (tests/services/authentication/kv_local.c).
+ * Semantics:
  * -ENOENT missing, -ECANCELED version conflict, other negative errno for
  * failures (-ECONNREFUSED, -ETIMEDOUT, -EHOSTUNREACH: storage unreachable). */
 #ifndef KETTLE_AUTHN_KV_H
@@ -8,8 +9,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-
-struct store;
 
 /* Called for each key under a prefix; a non-zero return stops the scan
  * and is returned by scan. */
@@ -29,8 +28,5 @@ struct authn_kv {
 	int (*scan)(void *ctx, const char *prefix, authn_kv_visit visit,
 		    void *arg);
 };
-
-/* A kv over an open local store (borrowed). */
-void authn_kv_local(struct authn_kv *kv, struct store *s);
 
 #endif

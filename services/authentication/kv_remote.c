@@ -4,10 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "services/storage/b64.h"
+#include "lib/codec.h"
+#include "lib/log.h"
 
 /* Calls path with body (stolen) and maps the HTTP answer to errno. */
-static int remote_call(struct rpc_client *c, const char *path, json_t *body,
+static int remote_call(struct rpc_pool *pool, const char *path, json_t *body,
 		       struct rpc_result *res)
 {
 	int rc;
@@ -15,10 +16,12 @@ static int remote_call(struct rpc_client *c, const char *path, json_t *body,
 	memset(res, 0, sizeof(*res));
 	if (!body)
 		return -ENOMEM;
-	rc = rpc_client_call(c, "POST", path, body, NULL, res);
+	rc = rpc_pool_call(pool, "POST", path, body, NULL, res);
 	json_decref(body);
-	if (rc < 0)
-		return rc;
+	if (rc < 0) {
+		log_warn("storage %s failed: %s", path, rpc_pool_error());
+		return -EAGAIN;
+	}
 	switch (res->status) {
 	case 200:
 		return json_is_object(res->json) ? 0 : -EPROTO;
@@ -26,10 +29,15 @@ static int remote_call(struct rpc_client *c, const char *path, json_t *body,
 		return -ENOENT;
 	case 409:
 		return -ECANCELED;
-	case 503:
-		return -EAGAIN;
+	case 403:
+		/* storage's walls refuse this key: a configuration error. */
+		log_error("storage refused %s to authentication", path);
+		return -EACCES;
+	case 400:
+	case 413:
+		return -EINVAL;
 	default:
-		return -EIO;
+		return -EAGAIN;
 	}
 }
 
@@ -48,7 +56,7 @@ static int remote_get(void *ctx, const char *key, char **val, size_t *len,
 		if (!json_is_string(v) || !json_is_integer(ver))
 			rc = -EPROTO;
 		else
-			rc = b64_decode(json_string_value(v),
+			rc = base64_decode_alloc(json_string_value(v),
 					json_string_length(v), (uint8_t **)val,
 					len);
 		if (rc == 0)
@@ -62,7 +70,7 @@ static int remote_cas(void *ctx, const char *key, const char *val, size_t len,
 		      uint64_t expected, uint64_t *version)
 {
 	struct rpc_result res;
-	char *text = b64_encode(val, len);
+	char *text = base64_encode(val, len);
 	json_t *ver;
 	int rc;
 
@@ -117,7 +125,7 @@ static int visit_page(json_t *page, authn_kv_visit visit, void *arg,
 
 		if (!json_is_string(k) || !json_is_string(v))
 			return -EPROTO;
-		rc = b64_decode(json_string_value(v), json_string_length(v),
+		rc = base64_decode_alloc(json_string_value(v), json_string_length(v),
 				&val, &len);
 		if (rc < 0)
 			return -EPROTO;
@@ -155,9 +163,9 @@ static int remote_scan(void *ctx, const char *prefix, authn_kv_visit visit,
 	return rc;
 }
 
-void authn_kv_remote(struct authn_kv *kv, struct rpc_client *client)
+void authn_kv_remote(struct authn_kv *kv, struct rpc_pool *pool)
 {
-	kv->ctx = client;
+	kv->ctx = pool;
 	kv->get = remote_get;
 	kv->cas = remote_cas;
 	kv->del = remote_del;

@@ -1,169 +1,190 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "services/authentication/throttle.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "services/authentication/ids.h"
 
-struct throttle_entry {
-	char id[AUTHN_ID_MAX + 1]; /* "" = free slot */
-	long fails[THROTTLE_FAILURES]; /* ring of failure times */
-	size_t next;
-	size_t count;
-	long locked_until;
-	long last_seen;
+#define KEY_MAX (sizeof(THROTTLE_KEY_PREFIX) + 2 + THROTTLE_PEER_MAX + 1 + \
+		 AUTHN_ID_MAX + 1)
+#define CAS_TRIES 4
+
+struct count {
+	long fails;
+	long last;  /* time of the last failure */
+	long until; /* no attempt heard before this time */
+	uint64_t version; /* 0: not stored */
 };
 
-struct throttle {
-	struct throttle_entry *entries;
-	size_t capacity;
-	size_t used;
-	long lock_seconds;
-};
-
-int throttle_new(struct throttle **out, size_t capacity, long lock_seconds)
+void throttle_rules_default(struct throttle_rules *r)
 {
-	struct throttle *t;
+	r->id_free = 5;
+	r->peer_free = 20;
+	r->first_delay = 5;
+	r->max_delay = 300;
+	r->forget = 3600;
+}
 
-	if (capacity == 0 || lock_seconds < 0)
+/* "throttle/i/<peer>/<id>" or, without id, "throttle/p/<peer>". */
+static int count_key(char out[KEY_MAX], const char *id, const char *peer)
+{
+	int n;
+
+	if (!peer || strlen(peer) > THROTTLE_PEER_MAX ||
+	    (id && !authn_id_valid(id, strlen(id))))
 		return -EINVAL;
-	t = calloc(1, sizeof(*t));
-	if (!t)
-		return -ENOMEM;
-	t->entries = calloc(capacity, sizeof(*t->entries));
-	if (!t->entries) {
-		free(t);
-		return -ENOMEM;
-	}
-	t->capacity = capacity;
-	t->lock_seconds = lock_seconds;
-	*out = t;
+	n = id ? snprintf(out, KEY_MAX, THROTTLE_KEY_PREFIX "i/%s/%s", peer, id)
+	       : snprintf(out, KEY_MAX, THROTTLE_KEY_PREFIX "p/%s", peer);
+	return n > 0 && (size_t)n < KEY_MAX ? 0 : -EINVAL;
+}
+
+static long field(json_t *o, const char *name)
+{
+	json_t *v = json_object_get(o, name);
+
+	return json_is_integer(v) && json_integer_value(v) >= 0
+		       ? (long)json_integer_value(v)
+		       : 0;
+}
+
+/* The stored count (zero if absent); a record that does not parse counts
+ * as empty but keeps its version so it is overwritten. */
+static int count_load(const struct authn_kv *kv, const char *key,
+		      struct count *c)
+{
+	char *val = NULL;
+	size_t len = 0;
+	json_t *o;
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	rc = kv->get(kv->ctx, key, &val, &len, &c->version);
+	if (rc == -ENOENT)
+		return 0;
+	if (rc < 0)
+		return rc;
+	o = json_loadb(val, len, 0, NULL);
+	free(val);
+	c->fails = field(o, "fails");
+	c->last = field(o, "last");
+	c->until = field(o, "until");
+	json_decref(o);
 	return 0;
 }
 
-void throttle_free(struct throttle *t)
+static void forget_old(struct count *c, const struct throttle_rules *r,
+		       long now)
 {
-	if (!t)
-		return;
-	free(t->entries);
-	free(t);
-}
-
-/* A linear probe over a hash of the id keeps lookups short; the table is
- * small (thousands) and only touched on logins. */
-static size_t slot_of(const struct throttle *t, const char *id)
-{
-	size_t h = 1469598103934665603ull;
-
-	for (const char *p = id; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ull;
-	return h % t->capacity;
-}
-
-static struct throttle_entry *find(struct throttle *t, const char *id)
-{
-	size_t start = slot_of(t, id);
-
-	for (size_t i = 0; i < t->capacity; i++) {
-		struct throttle_entry *e = &t->entries[(start + i) % t->capacity];
-		if (!e->id[0])
-			return NULL;
-		if (!strcmp(e->id, id))
-			return e;
-	}
-	return NULL;
-}
-
-/* Removes entry at index i and re-seats the probe chain after it. */
-static void drop(struct throttle *t, size_t i)
-{
-	memset(&t->entries[i], 0, sizeof(t->entries[i]));
-	t->used--;
-	for (size_t j = (i + 1) % t->capacity; t->entries[j].id[0];
-	     j = (j + 1) % t->capacity) {
-		struct throttle_entry moved = t->entries[j];
-		memset(&t->entries[j], 0, sizeof(moved));
-		size_t k = slot_of(t, moved.id);
-		while (t->entries[k].id[0])
-			k = (k + 1) % t->capacity;
-		t->entries[k] = moved;
+	if (c->fails && now - c->last >= r->forget && now >= c->until) {
+		c->fails = 0;
+		c->until = 0;
 	}
 }
 
-static void evict_one(struct throttle *t, long now)
+/* The wait after the n-th failure when the first free_ - 1 cost none. */
+static long delay_after(long n, unsigned free_, const struct throttle_rules *r)
 {
-	size_t victim = 0;
-	long best = 0;
-	int have = 0;
+	long d = r->first_delay;
 
-	for (size_t i = 0; i < t->capacity; i++) {
-		const struct throttle_entry *e = &t->entries[i];
-		/* Score: locked entries come last, then the oldest idle. */
-		long score = e->locked_until > now ? e->locked_until + now
-						   : e->last_seen;
-		if (!have || score < best) {
-			best = score;
-			victim = i;
-			have = 1;
-		}
+	if (n < (long)free_)
+		return 0;
+	for (long i = free_; i < n && d < r->max_delay; i++)
+		d *= 2;
+	return d < r->max_delay ? d : r->max_delay;
+}
+
+static int check_one(const struct authn_kv *kv, const struct throttle_rules *r,
+		     const char *id, const char *peer, long now, long *wait)
+{
+	char key[KEY_MAX];
+	struct count c;
+	int rc = count_key(key, id, peer);
+
+	if (rc == 0)
+		rc = count_load(kv, key, &c);
+	if (rc < 0)
+		return rc;
+	forget_old(&c, r, now);
+	if (c.until > now && c.until - now > *wait)
+		*wait = c.until - now;
+	return 0;
+}
+
+int throttle_check(const struct authn_kv *kv, const struct throttle_rules *r,
+		   const char *id, const char *peer, long now,
+		   long *retry_after)
+{
+	long wait = 0;
+	int rc = check_one(kv, r, NULL, peer, now, &wait);
+
+	if (rc == 0 && id)
+		rc = check_one(kv, r, id, peer, now, &wait);
+	if (rc < 0)
+		return rc;
+	*retry_after = wait;
+	return wait ? THROTTLE_WAIT : 0;
+}
+
+static int count_store(const struct authn_kv *kv, const char *key,
+		       const struct count *c)
+{
+	char text[96];
+	uint64_t version;
+
+	snprintf(text, sizeof(text), "{\"fails\":%ld,\"last\":%ld,\"until\":%ld}",
+		 c->fails, c->last, c->until);
+	return kv->cas(kv->ctx, key, text, strlen(text), c->version, &version);
+}
+
+static int fail_one(const struct authn_kv *kv, const struct throttle_rules *r,
+		    const char *id, const char *peer, long now)
+{
+	unsigned free_ = id ? r->id_free : r->peer_free;
+	char key[KEY_MAX];
+	struct count c;
+	int rc = count_key(key, id, peer);
+
+	/* Concurrent failures race on the same record: retry the CAS. */
+	for (int i = 0; rc == 0 && i < CAS_TRIES; i++) {
+		rc = count_load(kv, key, &c);
+		if (rc < 0)
+			return rc;
+		forget_old(&c, r, now);
+		c.fails++;
+		c.last = now;
+		long d = delay_after(c.fails, free_, r);
+		if (d && now + d > c.until)
+			c.until = now + d;
+		rc = count_store(kv, key, &c);
+		if (rc != -ECANCELED)
+			return rc;
+		rc = 0;
 	}
-	drop(t, victim);
+	return rc == 0 ? -ECANCELED : rc;
 }
 
-static struct throttle_entry *find_or_add(struct throttle *t, const char *id,
-					  long now)
+int throttle_fail(const struct authn_kv *kv, const struct throttle_rules *r,
+		  const char *id, const char *peer, long now)
 {
-	struct throttle_entry *e = find(t, id);
-	size_t i;
+	int rc = fail_one(kv, r, NULL, peer, now);
 
-	if (e)
-		return e;
-	if (t->used == t->capacity)
-		evict_one(t, now);
-	for (i = slot_of(t, id); t->entries[i].id[0]; i = (i + 1) % t->capacity)
-		;
-	e = &t->entries[i];
-	memcpy(e->id, id, strlen(id) + 1);
-	t->used++;
-	return e;
+	if (rc == 0 && id)
+		rc = fail_one(kv, r, id, peer, now);
+	return rc;
 }
 
-bool throttle_locked(struct throttle *t, const char *id, long now)
+int throttle_success(const struct authn_kv *kv, const char *id,
+		     const char *peer)
 {
-	struct throttle_entry *e = find(t, id);
+	char key[KEY_MAX];
+	int rc = count_key(key, id, peer);
 
-	return e && e->locked_until > now;
-}
-
-bool throttle_fail(struct throttle *t, const char *id, long now)
-{
-	struct throttle_entry *e;
-	long oldest;
-
-	if (strlen(id) > AUTHN_ID_MAX || !id[0])
-		return false;
-	e = find_or_add(t, id, now);
-	e->last_seen = now;
-	e->fails[e->next] = now;
-	e->next = (e->next + 1) % THROTTLE_FAILURES;
-	if (e->count < THROTTLE_FAILURES)
-		e->count++;
-	if (e->count < THROTTLE_FAILURES)
-		return false;
-	/* The ring is full: `next` now indexes the oldest of the last five. */
-	oldest = e->fails[e->next];
-	if (now - oldest >= THROTTLE_WINDOW)
-		return false;
-	e->locked_until = now + t->lock_seconds;
-	e->count = 0;
-	return true;
-}
-
-void throttle_reset(struct throttle *t, const char *id)
-{
-	struct throttle_entry *e = find(t, id);
-
-	if (e)
-		drop(t, (size_t)(e - t->entries));
+	if (rc == 0)
+		rc = kv->del(kv->ctx, key, 0);
+	return rc == -ENOENT ? 0 : rc;
 }

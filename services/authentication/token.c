@@ -7,8 +7,11 @@
 
 #include <jwt.h>
 #include <openssl/bio.h>
+#include <openssl/bn.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+
+#include "lib/codec.h"
 
 #define CLOCK_SKEW 60 /* seconds a token's iat may lie in the future */
 
@@ -125,6 +128,80 @@ void token_signer_free(struct token_signer *ts)
 	free(ts);
 }
 
+#define SIG_LEN 64 /* ES256: r || s, 32 bytes each */
+
+/* The order n of P-256, and n / 2 (rounded down): an ECDSA signature
+ * (r, s) is equally valid as (r, n - s), so only s <= n / 2 is accepted
+ * and issued, and each token has one valid signature. */
+static const uint8_t p256_order[32] = {
+	0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff,
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17,
+	0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51,
+};
+static const uint8_t p256_half_order[32] = {
+	0x7f, 0xff, 0xff, 0xff, 0x80, 0x00, 0x00, 0x00, 0x7f, 0xff, 0xff,
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xde, 0x73, 0x7d, 0x56, 0xd3, 0x8b,
+	0xcf, 0x42, 0x79, 0xdc, 0xe5, 0x61, 0x7e, 0x31, 0x92, 0xa8,
+};
+
+/* The signature of a compact JWS (after its last '.'), decoded. */
+static int token_signature(const char *token, uint8_t sig[SIG_LEN],
+			   size_t *sig_at)
+{
+	const char *dot = strrchr(token, '.');
+	size_t len;
+
+	if (!dot || base64url_decode(dot + 1, strlen(dot + 1), sig, SIG_LEN,
+				     &len) < 0 ||
+	    len != SIG_LEN)
+		return -EBADMSG;
+	*sig_at = (size_t)(dot + 1 - token);
+	return 0;
+}
+
+static int high_s(const uint8_t sig[SIG_LEN])
+{
+	return memcmp(sig + 32, p256_half_order, 32) > 0;
+}
+
+/* Rewrites a high-S signature of *token as its low-S twin (n - s). */
+static int token_low_s(char **token)
+{
+	uint8_t sig[SIG_LEN];
+	size_t at;
+	BIGNUM *n = NULL, *sv = NULL;
+	char *b64, *out;
+	int rc = token_signature(*token, sig, &at);
+
+	if (rc < 0 || !high_s(sig))
+		return rc;
+	rc = -ENOMEM;
+	n = BN_bin2bn(p256_order, 32, NULL);
+	sv = BN_bin2bn(sig + 32, 32, NULL);
+	if (!n || !sv || !BN_sub(sv, n, sv) || BN_bn2binpad(sv, sig + 32, 32) != 32)
+		goto out;
+	b64 = base64_encode(sig, SIG_LEN);
+	if (!b64)
+		goto out;
+	/* base64 to base64url without padding. */
+	for (char *p = b64; *p; p++)
+		*p = *p == '+' ? '-' : *p == '/' ? '_' : *p;
+	b64[strcspn(b64, "=")] = 0;
+	out = malloc(at + strlen(b64) + 1);
+	if (out) {
+		memcpy(out, *token, at);
+		strcpy(out + at, b64);
+		free(*token);
+		*token = out;
+		rc = 0;
+	}
+	free(b64);
+out:
+	BN_free(n);
+	BN_free(sv);
+	return rc;
+}
+
 int token_issue(const struct token_signer *ts, const struct token_claims *c,
 		char **token)
 {
@@ -149,8 +226,12 @@ int token_issue(const struct token_signer *ts, const struct token_claims *c,
 		rc = -EIO;
 		goto out;
 	}
+	rc = token_low_s(&str);
+	if (rc < 0) {
+		free(str);
+		goto out;
+	}
 	*token = str;
-	rc = 0;
 out:
 	jwt_free(jwt);
 	return rc;
@@ -185,7 +266,13 @@ int token_verify(const struct token_signer *ts, const char *token, long now,
 	int rc = -EBADMSG;
 
 	memset(out, 0, sizeof(*out));
+	uint8_t sig[SIG_LEN];
+	size_t at;
+
 	if (!token || strnlen(token, TOKEN_MAX_LEN + 1) > TOKEN_MAX_LEN)
+		return -EBADMSG;
+	/* OpenSSL accepts both (r, s) and (r, n - s): insist on low S. */
+	if (token_signature(token, sig, &at) < 0 || high_s(sig))
 		return -EBADMSG;
 	if (jwt_decode(&jwt, token, (const unsigned char *)ts->pub_pem,
 		       (int)ts->pub_len) || !jwt)

@@ -37,7 +37,7 @@
  * memory. A concurrent change or deletion in between is a conflict. */
 static struct authn_result save_changed(struct authn *a, struct authn_user *u)
 {
-	int rc = user_update(&a->kv, u);
+	int rc = user_update(&a->users, u);
 	OPENSSL_cleanse(u->hash, sizeof(u->hash));
 	if (rc == -ECANCELED || rc == -ENOENT)
 		return RACED;
@@ -65,7 +65,7 @@ static struct authn_result load_managed(struct authn *a,
 		return DENIED;
 	if (!authn_id_valid(id, id_len))
 		return BAD_ID;
-	rc = user_load(&a->kv, id, u);
+	rc = user_load(&a->users, id, u);
 	if (rc == -ENOENT)
 		return NO_USER;
 	if (rc < 0)
@@ -103,11 +103,12 @@ struct authn_result authn_user_create(struct authn *a,
 	if (!authn_may_manage(who->role, who->attribute, u.role, u.attribute))
 		return DENIED;
 	u.generation = 1;
-	if (user_new_epoch(u.epoch) < 0 ||
-	    password_hash(&a->cfg.cost, pw, pw_len, u.hash) < 0)
-		return AUTHN_RESULT(AUTHN_INTERNAL,
-				    "could not hash the password");
-	rc = user_insert(&a->kv, &u);
+	if (user_new_epoch(u.epoch) < 0)
+		return AUTHN_RESULT(AUTHN_INTERNAL, "could not make an epoch");
+	rc = authn_hash(a, pw, pw_len, u.hash);
+	if (rc < 0)
+		return authn_hash_error(rc);
+	rc = user_insert(&a->users, &u);
 	OPENSSL_cleanse(u.hash, sizeof(u.hash));
 	if (rc == -ECANCELED)
 		return AUTHN_RESULT(AUTHN_CONFLICT,
@@ -118,6 +119,7 @@ struct authn_result authn_user_create(struct authn *a,
 }
 
 struct list_ctx {
+	struct authn *a;
 	const struct authn_principal *who;
 	json_t *users;
 };
@@ -129,9 +131,9 @@ static int list_visit(void *arg, const char *key, const char *val,
 	struct authn_user u;
 	json_t *entry;
 
-	(void)key;
-	/* A record that does not parse is skipped, not fatal to the list. */
-	if (user_decode(val, len, &u) < 0)
+	/* A record that does not parse or fails its tag is skipped, not
+	 * fatal to the list. */
+	if (user_decode(&ctx->a->users, key, val, len, &u) < 0)
 		return 0;
 	OPENSSL_cleanse(u.hash, sizeof(u.hash));
 	if (!authn_may_manage(ctx->who->role, ctx->who->attribute, u.role,
@@ -148,7 +150,7 @@ struct authn_result authn_user_list(struct authn *a,
 				    const struct authn_principal *who,
 				    json_t **users)
 {
-	struct list_ctx ctx = { who, json_array() };
+	struct list_ctx ctx = { a, who, json_array() };
 	int rc;
 
 	if (!ctx.users)
@@ -157,7 +159,7 @@ struct authn_result authn_user_list(struct authn *a,
 		json_decref(ctx.users);
 		return DENIED;
 	}
-	rc = a->kv.scan(a->kv.ctx, USER_KEY_PREFIX, list_visit, &ctx);
+	rc = a->users.kv.scan(a->users.kv.ctx, USER_KEY_PREFIX, list_visit, &ctx);
 	if (rc < 0) {
 		json_decref(ctx.users);
 		return authn_storage_error(rc);
@@ -203,10 +205,10 @@ struct authn_result authn_user_update(struct authn *a,
 		if (!authn_password_valid(change->password,
 					  change->password_len))
 			return BAD_PASSWORD;
-		if (password_hash(&a->cfg.cost, change->password,
-				  change->password_len, u.hash) < 0)
-			return AUTHN_RESULT(AUTHN_INTERNAL,
-					    "could not hash the password");
+		int rc = authn_hash(a, change->password,
+				    change->password_len, u.hash);
+		if (rc < 0)
+			return authn_hash_error(rc);
 		u.generation++;
 	}
 	return save_changed(a, &u);
@@ -226,7 +228,7 @@ struct authn_result authn_user_delete(struct authn *a,
 	if (!strcmp(u.id, who->id))
 		return AUTHN_RESULT(AUTHN_CONFLICT,
 				    "you cannot delete your own account");
-	rc = user_remove(&a->kv, &u);
+	rc = user_remove(&a->users, &u);
 	if (rc == -ECANCELED)
 		return RACED;
 	if (rc == -ENOENT)
@@ -245,10 +247,14 @@ struct authn_result authn_user_reset_password(struct authn *a,
 	r = load_managed(a, who, id, id_len, &u);
 	if (r.status != AUTHN_OK)
 		return r;
-	if (password_generate(password) < 0 ||
-	    password_hash(&a->cfg.cost, password, strlen(password), u.hash) < 0)
+	if (password_generate(password) < 0)
 		return AUTHN_RESULT(AUTHN_INTERNAL,
 				    "could not make a new password");
+	int rc = authn_hash(a, password, strlen(password), u.hash);
+	if (rc < 0) {
+		OPENSSL_cleanse(password, 25);
+		return authn_hash_error(rc);
+	}
 	u.generation++;
 	r = save_changed(a, &u);
 	if (r.status != AUTHN_OK)
@@ -260,8 +266,9 @@ struct authn_result authn_change_password(struct authn *a,
 					  const struct authn_principal *who,
 					  const char *old_pw, size_t old_len,
 					  const char *new_pw, size_t new_len,
-					  long now)
+					  const char *peer, long now)
 {
+	struct authn_result r;
 	struct authn_user u;
 	int rc;
 
@@ -272,29 +279,30 @@ struct authn_result authn_change_password(struct authn *a,
 				    "without NUL");
 	if (!authn_password_valid(new_pw, new_len))
 		return BAD_PASSWORD;
-	if (throttle_locked(a->throttle, who->id, now))
-		return AUTHN_RESULT(AUTHN_RATE_LIMITED,
-				    "too many failed attempts for this id; "
-				    "wait and try again later");
-	rc = user_load(&a->kv, who->id, &u);
+	r = authn_throttled(a, who->id, peer, now);
+	if (r.status != AUTHN_OK)
+		return r;
+	rc = user_load(&a->users, who->id, &u);
 	if (rc == -ENOENT)
 		return AUTHN_RESULT(AUTHN_UNAUTHENTICATED,
 				    "your user no longer exists");
 	if (rc < 0)
 		return authn_storage_error(rc);
-	rc = password_verify(u.hash, old_pw, old_len);
+	rc = hash_pool_verify(a->hashes, u.hash, old_pw, old_len);
 	if (rc == -EACCES) {
 		/* Guessing through this call counts like guessing at login. */
-		throttle_fail(a->throttle, who->id, now);
+		authn_count_failure(a, who->id, peer, now);
 		return AUTHN_RESULT(AUTHN_PERMISSION_DENIED,
 				    "old_password is wrong");
 	}
+	if (rc == -EBUSY)
+		return authn_hash_error(rc);
 	if (rc < 0)
 		return AUTHN_RESULT(AUTHN_INTERNAL,
 				    "the stored password hash is unusable");
-	if (password_hash(&a->cfg.cost, new_pw, new_len, u.hash) < 0)
-		return AUTHN_RESULT(AUTHN_INTERNAL,
-				    "could not hash the password");
+	rc = authn_hash(a, new_pw, new_len, u.hash);
+	if (rc < 0)
+		return authn_hash_error(rc);
 	u.generation++;
 	return save_changed(a, &u);
 }

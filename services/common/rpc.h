@@ -37,6 +37,7 @@ struct rpc_request {
 	const char *method;     /* "GET", "POST", "PUT", "DELETE", ... */
 	const char *path;       /* decoded path without the query, e.g. "/v1/users/x" */
 	const char *peer_cn;    /* subject CN of the client certificate; NULL on public */
+	const char *peer_addr;  /* the connection's remote IP address, as text */
 	const char *bearer;     /* token from "Authorization: Bearer ..."; NULL if none */
 	const char *request_id; /* from X-Request-Id (validated) or generated */
 	const char *content_type; /* NULL if none */
@@ -133,6 +134,13 @@ int rpc_server_run(struct rpc_server *srv);
 /* Ask the loop to shut down gracefully (callable from a handler). */
 void rpc_server_stop(struct rpc_server *srv);
 void rpc_server_free(struct rpc_server *srv);
+
+/* The start of every service's main(): `BINARY --config FILE`, the
+ * configuration loaded into cfg and the logger named after service. 0, or
+ * the exit status to return (2: usage, 1: configuration; one line said on
+ * stderr). */
+int rpc_serve_config(int argc, char **argv, const char *service,
+		     struct kettle_config *cfg);
 
 struct jail_spec;
 /* A service's whole serving life: new server with ctx, routes, listeners

@@ -94,6 +94,18 @@ static int peer_cn_of(struct evhttp_request *ereq, char *out, size_t len)
 	return tls_peer_cn(ssl, out, len);
 }
 
+/* The remote address of the request's connection (for per-peer limits such
+ * as login throttling); "" when it is not known. */
+static const char *peer_addr_of(struct evhttp_request *ereq)
+{
+	struct evhttp_connection *conn = evhttp_request_get_connection(ereq);
+	const char *addr = NULL;
+	ev_uint16_t port = 0;
+	if (conn)
+		evhttp_connection_get_peer(conn, (char **)&addr, &port);
+	return addr ? addr : "";
+}
+
 static void dispatch(struct listener *lis, struct evhttp_request *ereq,
 		     struct rpc_request *req, struct rpc_response *resp,
 		     const char *raw_path)
@@ -175,6 +187,7 @@ void rpc_handle_request(struct evhttp_request *ereq, void *arg)
 	req.bearer = bearer_token(headers);
 	req.content_type = evhttp_find_header(headers, "Content-Type");
 	req.is_public = lis->is_public;
+	req.peer_addr = peer_addr_of(ereq);
 	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(ereq);
 	const char *raw_path = uri ? evhttp_uri_get_path(uri) : NULL;
 	const char *raw_query = uri ? evhttp_uri_get_query(uri) : NULL;

@@ -132,6 +132,23 @@ int rpc_pool_call_raw(struct rpc_pool *p, const char *method, const char *path,
 						data, len, bearer, out));
 }
 
+int rpc_pool_fill(struct rpc_pool *p, char *err, size_t errlen)
+{
+	pthread_mutex_lock(&p->lock);
+	while (p->made < p->size) {
+		struct rpc_client *c = rpc_client_for_peer(p->cfg, p->peer, err,
+							   errlen);
+		if (!c) {
+			pthread_mutex_unlock(&p->lock);
+			return -EINVAL;
+		}
+		p->idle[p->n_idle++] = c;
+		p->made++;
+	}
+	pthread_mutex_unlock(&p->lock);
+	return 0;
+}
+
 size_t rpc_pool_busy(struct rpc_pool *p)
 {
 	pthread_mutex_lock(&p->lock);

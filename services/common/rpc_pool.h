@@ -23,6 +23,10 @@ struct kettle_config;
 struct rpc_pool *rpc_pool_for_peer(const struct kettle_config *cfg,
 				   const char *peer, size_t size,
 				   unsigned wait_ms, char *err, size_t errlen);
+/* Makes every client of the pool now, so a process whose jail forbids
+ * reading files (the TLS certificates) later never needs to. 0, or -errno
+ * and one line in err. */
+int rpc_pool_fill(struct rpc_pool *p, char *err, size_t errlen);
 /* Clients lent out right now. */
 size_t rpc_pool_busy(struct rpc_pool *p);
 

@@ -9,6 +9,8 @@
 
 #include <openssl/crypto.h>
 
+#include "lib/codec.h"
+
 struct keyring_entry {
 	char id[KEYRING_ID_MAX + 1];
 	uint8_t key[KEYRING_KEY_LEN];
@@ -79,17 +81,6 @@ int keyring_add(struct keyring *kr, const char *id,
 	return 0;
 }
 
-static int hex_nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Accepts the two encodings an operator is likely to produce with
  * `head -c32 /dev/urandom` or `openssl rand -hex 32`. */
 static int keyring_parse(const uint8_t *buf, size_t len,
@@ -103,14 +94,12 @@ static int keyring_parse(const uint8_t *buf, size_t len,
 		len--;
 	if (len != 2 * KEYRING_KEY_LEN)
 		return -EINVAL;
-	for (size_t i = 0; i < KEYRING_KEY_LEN; i++) {
-		int hi = hex_nibble((char)buf[2 * i]);
-		int lo = hex_nibble((char)buf[2 * i + 1]);
-		if (hi < 0 || lo < 0)
-			return -EINVAL;
-		key[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return 0;
+	char hex[2 * KEYRING_KEY_LEN + 1];
+	memcpy(hex, buf, len);
+	hex[len] = 0;
+	int rc = hex_decode(hex, key, KEYRING_KEY_LEN);
+	OPENSSL_cleanse(hex, sizeof(hex));
+	return rc;
 }
 
 int keyring_load_file(struct keyring *kr, const char *id, const char *path)

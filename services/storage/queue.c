@@ -17,6 +17,7 @@
 
 #include <openssl/rand.h>
 
+#include "lib/codec.h"
 #include "services/storage/record.h"
 
 #define ITEM_KEY_MAX (STORE_QUEUE_NAME_MAX + 9)
@@ -130,18 +131,6 @@ err_txn:
 	return rc;
 }
 
-static void lease_hex(const uint8_t lease[LEASE_LEN],
-		      char out[STORE_LEASE_HEX_LEN + 1])
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < LEASE_LEN; i++) {
-		out[2 * i] = digits[lease[i] >> 4];
-		out[2 * i + 1] = digits[lease[i] & 15];
-	}
-	out[STORE_LEASE_HEX_LEN] = 0;
-}
-
 static int lease_parse(const char *hex, uint8_t lease[LEASE_LEN])
 {
 	if (!hex || strnlen(hex, STORE_LEASE_HEX_LEN + 1) != STORE_LEASE_HEX_LEN)
@@ -245,6 +234,29 @@ err_val:
 	return rc;
 }
 
+/* Finds the first item of a queue whose visibility time has passed. */
+struct visible_walk {
+	uint64_t now;
+	size_t key_len;
+	MDB_val k, v;
+};
+
+static int first_visible(void *arg, MDB_cursor *cur, MDB_val *k, MDB_val *v)
+{
+	struct visible_walk *w = arg;
+
+	(void)cur;
+	if (k->mv_size != w->key_len)
+		return 0;
+	if (v->mv_size < ITEM_HDR_LEN)
+		return -EINVAL;
+	if (store_be64_get(v->mv_data) > w->now)
+		return 0;
+	w->k = *k;
+	w->v = *v;
+	return 1;
+}
+
 int store_dequeue(struct store *s, const char *queue, uint32_t visibility_ms,
 		  uint8_t **val, size_t *val_len,
 		  char lease_out[STORE_LEASE_HEX_LEN + 1])
@@ -268,25 +280,14 @@ int store_dequeue(struct store *s, const char *queue, uint32_t visibility_ms,
 		goto err_txn;
 	memcpy(start, queue, len);
 	start[len] = 0;
-	k.mv_data = start;
-	k.mv_size = len + 1;
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		if (k.mv_size != len + 9 || memcmp(k.mv_data, start, len + 1)) {
-			rc = MDB_NOTFOUND;
-			break;
-		}
-		if (v.mv_size < ITEM_HDR_LEN) {
-			rc = EINVAL;
-			break;
-		}
-		if (store_be64_get(v.mv_data) <= now)
-			break;
-	}
-	if (rc != 0) {
-		rc = store_errno(rc);
+	struct visible_walk w = { now, len + 9, { 0 }, { 0 } };
+	rc = store_prefix_walk(cur, start, len + 1, NULL, 0, first_visible, &w);
+	if (rc != 1) {
+		rc = rc == 0 ? -ENOENT : rc;
 		goto err_cursor;
 	}
+	k = w.k;
+	v = w.v;
 	rc = item_lease(s, txn, cur, &k, &v, now + visibility_ms, val, val_len,
 			lease);
 	if (rc < 0)
@@ -298,7 +299,7 @@ int store_dequeue(struct store *s, const char *queue, uint32_t visibility_ms,
 		*val = NULL;
 		return rc;
 	}
-	lease_hex(lease, lease_out);
+	hex_encode(lease, LEASE_LEN, lease_out);
 	return 0;
 err_cursor:
 	mdb_cursor_close(cur);
@@ -348,11 +349,56 @@ err_txn:
 	return rc;
 }
 
+int store_lease_queue(struct store *s, const char *lease_str,
+		      char name[STORE_QUEUE_NAME_MAX + 1])
+{
+	uint8_t lease[LEASE_LEN];
+	MDB_val lk, ik;
+	MDB_txn *txn;
+	int rc;
+
+	if (lease_parse(lease_str, lease) < 0)
+		return -EINVAL;
+	rc = store_errno(mdb_txn_begin(s->env, NULL, MDB_RDONLY, &txn));
+	if (rc < 0)
+		return rc;
+	lk.mv_data = lease;
+	lk.mv_size = LEASE_LEN;
+	rc = store_errno(mdb_get(txn, s->leases, &lk, &ik));
+	if (rc == 0) {
+		/* An item key is name 0x00 seq(8). */
+		size_t n = ik.mv_size >= 9 ? ik.mv_size - 9 : 0;
+		if (n == 0 || n > STORE_QUEUE_NAME_MAX ||
+		    memchr(ik.mv_data, 0, n) ||
+		    ((uint8_t *)ik.mv_data)[n] != 0)
+			rc = -EBADMSG;
+		else {
+			memcpy(name, ik.mv_data, n);
+			name[n] = 0;
+		}
+	}
+	mdb_txn_abort(txn);
+	return rc;
+}
+
+struct count_walk {
+	size_t key_len, n;
+};
+
+static int count_item(void *arg, MDB_cursor *cur, MDB_val *k, MDB_val *v)
+{
+	struct count_walk *w = arg;
+
+	(void)cur;
+	(void)v;
+	w->n += k->mv_size == w->key_len;
+	return 0;
+}
+
 int store_queue_length(struct store *s, const char *queue, size_t *count)
 {
 	uint8_t start[STORE_QUEUE_NAME_MAX + 1];
 	MDB_cursor *cur;
-	MDB_val k, v;
 	MDB_txn *txn;
 	size_t len, n = 0;
 	int rc;
@@ -367,15 +413,9 @@ int store_queue_length(struct store *s, const char *queue, size_t *count)
 		goto out_txn;
 	memcpy(start, queue, len);
 	start[len] = 0;
-	k.mv_data = start;
-	k.mv_size = len + 1;
-	for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE); rc == 0;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		if (k.mv_size != len + 9 || memcmp(k.mv_data, start, len + 1))
-			break;
-		n++;
-	}
-	rc = rc == 0 || rc == MDB_NOTFOUND ? 0 : store_errno(rc);
+	struct count_walk w = { len + 9, 0 };
+	rc = store_prefix_walk(cur, start, len + 1, NULL, 0, count_item, &w);
+	n = w.n;
 	mdb_cursor_close(cur);
 	*count = n;
 out_txn:

@@ -50,14 +50,60 @@ static int scan_take(struct store *s, const MDB_val *k, const MDB_val *v,
 	return rc;
 }
 
+int store_prefix_walk(MDB_cursor *cur, const void *prefix, size_t prefix_len,
+		      const void *start, size_t start_len, store_walk_fn visit,
+		      void *arg)
+{
+	MDB_val k, v;
+	int rc;
+
+	k.mv_data = (void *)(start_len ? start : prefix);
+	k.mv_size = start_len ? start_len : prefix_len;
+	for (rc = mdb_cursor_get(cur, &k, &v, k.mv_size ? MDB_SET_RANGE : MDB_FIRST);
+	     rc == 0; rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+		if (!has_prefix(&k, prefix, prefix_len))
+			return 0;
+		rc = visit(arg, cur, &k, &v);
+		if (rc)
+			return rc;
+	}
+	return rc == MDB_NOTFOUND ? 0 : store_errno(rc);
+}
+
+struct scan_walk {
+	struct store *s;
+	const void *after;
+	size_t after_len, limit;
+	struct store_page *page;
+};
+
+static int scan_visit(void *arg, MDB_cursor *cur, MDB_val *k, MDB_val *v)
+{
+	struct scan_walk *w = arg;
+	int rc;
+
+	(void)cur;
+	if (w->after_len &&
+	    bytes_cmp(k->mv_data, k->mv_size, w->after, w->after_len) <= 0)
+		return 0;
+	if (w->page->count == w->limit) {
+		w->page->more = true;
+		return 1;
+	}
+	rc = scan_take(w->s, k, v, &w->page->items[w->page->count]);
+	if (rc < 0)
+		return rc;
+	w->page->count++;
+	return 0;
+}
+
 int store_scan(struct store *s, const void *prefix, size_t prefix_len,
 	       const void *after, size_t after_len, size_t limit,
 	       struct store_page *page)
 {
-	MDB_val k, v;
 	MDB_cursor *cur;
 	MDB_txn *txn;
-	int op, rc;
+	int rc;
 
 	memset(page, 0, sizeof(*page));
 	if (limit == 0 || limit > STORE_SCAN_LIMIT_MAX ||
@@ -74,31 +120,10 @@ int store_scan(struct store *s, const void *prefix, size_t prefix_len,
 	if (rc < 0)
 		goto err_txn;
 	/* Start at whichever comes later: the prefix or the cursor key. */
-	if (after_len && bytes_cmp(after, after_len, prefix, prefix_len) > 0) {
-		k.mv_data = (void *)after;
-		k.mv_size = after_len;
-	} else {
-		k.mv_data = (void *)prefix;
-		k.mv_size = prefix_len;
-	}
-	op = k.mv_size ? MDB_SET_RANGE : MDB_FIRST;
-	for (rc = mdb_cursor_get(cur, &k, &v, op); rc == 0;
-	     rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
-		if (!has_prefix(&k, prefix, prefix_len))
-			break;
-		if (after_len &&
-		    bytes_cmp(k.mv_data, k.mv_size, after, after_len) <= 0)
-			continue;
-		if (page->count == limit) {
-			page->more = true;
-			break;
-		}
-		rc = scan_take(s, &k, &v, &page->items[page->count]);
-		if (rc < 0)
-			goto err_cursor;
-		page->count++;
-	}
-	rc = rc == MDB_NOTFOUND ? 0 : store_errno(rc);
+	struct scan_walk w = { s, after, after_len, limit, page };
+	int later = after_len && bytes_cmp(after, after_len, prefix, prefix_len) > 0;
+	rc = store_prefix_walk(cur, prefix, prefix_len, later ? after : NULL,
+			       later ? after_len : 0, scan_visit, &w);
 	if (rc < 0)
 		goto err_cursor;
 	mdb_cursor_close(cur);

@@ -14,7 +14,9 @@
  *
  * Keys and queue names are strings; values are base64. expected_version 0
  * means "must not exist"; a version mismatch is 409 conflict. `next` is
- * present when more items follow: pass it as `after`. */
+ * present when more items follow: pass it as `after`. Each caller reaches
+ * only the key prefixes, queues and blobs storage_acl.c grants it; anything
+ * else is 403 permission_denied. */
 #ifndef KETTLE_STORAGE_API_H
 #define KETTLE_STORAGE_API_H
 
@@ -23,17 +25,18 @@
 #include "services/common/rpc.h"
 #include "services/storage/store.h"
 
+struct keyring;
+
+/* Shared by every handler thread: the store and the keyring are safe to
+ * use concurrently (one LMDB transaction per call, keys fixed at start). */
 struct storage_service {
 	struct store *store;
+	const struct keyring *keys;
 	const char *blob_dir;
 };
 
 /* The route table (handlers take a struct storage_service as ctx). */
 extern const struct rpc_route storage_routes[];
 extern const size_t storage_routes_count;
-
-/* The peer services allowed to call kettle-storage (DESIGN.md topology,
- * plus the platform's "client" certificate for tests and operators). */
-extern const char *const storage_callers[];
 
 #endif

@@ -5,9 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "services/storage/b64.h"
-#include "services/storage/json_check.h"
+#include "lib/codec.h"
+#include "services/common/rpc_fields.h"
 #include "lib/log.h"
+#include "services/storage/storage_acl.h"
 
 /* One line for the caller per store error; corruption is also logged. */
 void storage_reply_error(struct rpc_response *resp, int rc)
@@ -92,7 +93,7 @@ bool storage_value_field(const struct rpc_request *req,
 				      STORE_VALUE_MAX);
 		return false;
 	}
-	if (b64_decode(text, len, val, val_len) < 0) {
+	if (base64_decode_alloc(text, len, val, val_len) < 0) {
 		rpc_bad_request(resp, "the field \"value\" must be base64");
 		return false;
 	}
@@ -113,4 +114,25 @@ bool storage_version_field(const struct rpc_request *req,
 	}
 	*version = v;
 	return true;
+}
+
+bool storage_allowed(const struct rpc_request *req, struct rpc_response *resp,
+		     enum storage_wall wall, const char *name, size_t len)
+{
+	static const char *const what[] = {
+		[WALL_KEY] = "this key",
+		[WALL_SCAN] = "this prefix; scan inside its own prefixes",
+		[WALL_QUEUE] = "this queue",
+		[WALL_BLOBS] = "the blob store",
+	};
+	const struct storage_grant *g = storage_grant_for(req->peer_cn);
+	bool ok = wall == WALL_KEY     ? storage_may_key(g, name, len)
+		  : wall == WALL_SCAN  ? storage_may_scan(g, name, len)
+		  : wall == WALL_QUEUE ? storage_may_queue(g, name, len)
+				       : g && g->blobs;
+
+	if (!ok)
+		rpc_permission_denied(resp, "service \"%s\" may not use %s",
+				      req->peer_cn, what[wall]);
+	return ok;
 }

@@ -24,6 +24,13 @@ bool storage_version_field(const struct rpc_request *req,
 			   struct rpc_response *resp, bool required,
 			   uint64_t *version);
 
+/* Checks the caller's grant (storage_acl.h) for one name (a key, a scan
+ * prefix, a queue; none for blobs) and replies 403 permission_denied
+ * outside it. */
+enum storage_wall { WALL_KEY, WALL_SCAN, WALL_QUEUE, WALL_BLOBS };
+bool storage_allowed(const struct rpc_request *req, struct rpc_response *resp,
+		     enum storage_wall wall, const char *name, size_t len);
+
 /* Queue and blob handlers (storage_api_queue.c). */
 void storage_h_enqueue(void *ctx, const struct rpc_request *req,
 		       struct rpc_response *resp);

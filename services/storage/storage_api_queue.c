@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "services/storage/b64.h"
+#include "lib/codec.h"
 #include "services/storage/blob.h"
-#include "services/storage/json_check.h"
+#include "services/common/rpc_fields.h"
 #include "lib/log.h"
 
 void storage_h_enqueue(void *ctx, const struct rpc_request *req,
@@ -24,6 +24,7 @@ void storage_h_enqueue(void *ctx, const struct rpc_request *req,
 	if (!storage_body_ok(req, resp, fields) ||
 	    !storage_key_field(req, resp, "queue", true, STORE_QUEUE_NAME_MAX, &queue,
 		       &queue_len) ||
+	    !storage_allowed(req, resp, WALL_QUEUE, queue, queue_len) ||
 	    !storage_value_field(req, resp, &val, &len))
 		return;
 	rc = store_enqueue(svc->store, queue, val, len);
@@ -49,7 +50,8 @@ void storage_h_dequeue(void *ctx, const struct rpc_request *req,
 
 	if (!storage_body_ok(req, resp, fields) ||
 	    !storage_key_field(req, resp, "queue", true, STORE_QUEUE_NAME_MAX, &queue,
-		       &queue_len))
+		       &queue_len) ||
+	    !storage_allowed(req, resp, WALL_QUEUE, queue, queue_len))
 		return;
 	if (!json_check_uint(req->body, "visibility_ms", true, 86400000ull,
 			     &vis, err) ||
@@ -67,7 +69,7 @@ void storage_h_dequeue(void *ctx, const struct rpc_request *req,
 		storage_reply_error(resp, rc);
 		return;
 	}
-	text = b64_encode(val, len);
+	text = base64_encode(val, len);
 	free(val);
 	if (!text) {
 		rpc_internal(resp, "out of memory");
@@ -85,6 +87,7 @@ void storage_h_ack(void *ctx, const struct rpc_request *req,
 	static const char *const fields[] = { "lease", NULL };
 	struct storage_service *svc = ctx;
 	const char *lease;
+	char queue[STORE_QUEUE_NAME_MAX + 1];
 	size_t lease_len;
 	int rc;
 
@@ -92,7 +95,12 @@ void storage_h_ack(void *ctx, const struct rpc_request *req,
 	    !storage_key_field(req, resp, "lease", true, STORE_LEASE_HEX_LEN, &lease,
 		       &lease_len))
 		return;
-	rc = store_ack(svc->store, lease);
+	/* A lease names no queue: look its item's queue up to check it. */
+	rc = store_lease_queue(svc->store, lease, queue);
+	if (rc == 0 && !storage_allowed(req, resp, WALL_QUEUE, queue, strlen(queue)))
+		return;
+	if (rc == 0)
+		rc = store_ack(svc->store, lease);
 	if (rc == -ENOENT)
 		rpc_not_found(resp, "no such lease: the item was acknowledged "
 				    "or handed out again");
@@ -111,7 +119,9 @@ void storage_h_blob_put(void *ctx, const struct rpc_request *req,
 	char digest[BLOB_DIGEST_HEX_LEN + 1], url[128];
 	int rc;
 
-	rc = blob_put(svc->blob_dir, req->raw, req->raw_len, digest);
+	if (!storage_allowed(req, resp, WALL_BLOBS, NULL, 0))
+		return;
+	rc = blob_put(svc->blob_dir, svc->keys, req->raw, req->raw_len, digest);
 	if (rc == -E2BIG) {
 		rpc_payload_too_large(resp, "a blob is at most %zu bytes",
 				      BLOB_SIZE_MAX);
@@ -136,7 +146,9 @@ void storage_h_blob_get(void *ctx, const struct rpc_request *req,
 	size_t len;
 	int rc;
 
-	rc = blob_get(svc->blob_dir, digest, &data, &len);
+	if (!storage_allowed(req, resp, WALL_BLOBS, NULL, 0))
+		return;
+	rc = blob_get(svc->blob_dir, svc->keys, digest, &data, &len);
 	if (rc == -EINVAL) {
 		rpc_bad_request(resp, "a blob digest is 64 lowercase hex "
 				      "digits");

@@ -16,7 +16,6 @@
  * value of STORE_VALUE_MAX bytes fits once base64-encoded.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +26,7 @@
 
 #include "services/common/config.h"
 #include "lib/jail.h"
+#include "services/storage/blob.h"
 #include "services/storage/keyring.h"
 #include "lib/log.h"
 #include "services/common/rpc.h"
@@ -135,38 +135,20 @@ static int serve(const struct kettle_config *cfg, struct storage_service *svc)
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct kettle_config cfg;
 	struct storage_service svc = { 0 };
 	struct keyring *kr = NULL;
-	char err[256], *db_dir = NULL, *blob_dir = NULL;
-	const char *config = NULL;
+	char *db_dir = NULL, *blob_dir = NULL;
 	json_t *map_mb;
 	size_t map_size = 0;
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
-		if (c != 'c') {
-			fprintf(stderr, "usage: kettle-storage --config FILE\n");
-			return 2;
-		}
-		config = optarg;
-	}
-	if (!config || optind != argc) {
-		fprintf(stderr, "usage: kettle-storage --config FILE\n");
-		return 2;
-	}
-	if (config_load(config, &cfg, err, sizeof(err)) < 0) {
-		fprintf(stderr, "kettle-storage: %s\n", err);
-		return 1;
-	}
-	log_init("storage");
+	rc = rpc_serve_config(argc, argv, "storage", &cfg);
+	if (rc)
+		return rc;
 	rc = 1;
 	if (!cfg.data_dir) {
-		fprintf(stderr, "kettle-storage: %s needs \"data_dir\"\n", config);
+		fprintf(stderr, "kettle-storage: the configuration needs \"data_dir\"\n");
 		goto out_cfg;
 	}
 	if (!json_object_get(json_object_get(cfg.root, "limits"), "max_body"))
@@ -191,19 +173,32 @@ int main(int argc, char **argv)
 				"%s: %s\n", db_dir, strerror(-c));
 		goto out_keys;
 	}
+	size_t n = 0;
+	/* A kill during a blob upload leaves its temporary file behind. */
+	c = blob_clean_tmp(blob_dir, &n);
+	if (c < 0) {
+		fprintf(stderr, "kettle-storage: cannot clean %s: %s\n",
+			blob_dir, strerror(-c));
+		goto out_store;
+	}
+	if (n)
+		log_info("removed %zu unfinished blob uploads", n);
 	if (json_is_true(json_object_get(cfg.root, "rewrap_on_start"))) {
-		size_t n = 0;
+		size_t blobs = 0;
 		c = store_rewrap(svc.store, &n);
+		if (c == 0)
+			c = blob_rewrap(blob_dir, kr, &blobs);
 		if (c < 0) {
 			fprintf(stderr, "kettle-storage: re-sealing under key "
 					"\"%s\" failed: %s\n",
 				keyring_current_id(kr), strerror(-c));
 			goto out_store;
 		}
-		log_info("re-sealed %zu records under key %s", n,
-			 keyring_current_id(kr));
+		log_info("re-sealed %zu records and %zu blobs under key %s", n,
+			 blobs, keyring_current_id(kr));
 	}
 	svc.blob_dir = blob_dir;
+	svc.keys = kr;
 	rc = serve(&cfg, &svc) < 0 ? 1 : 0;
 out_store:
 	store_close(svc.store);

@@ -96,6 +96,12 @@ int store_ack(struct store *s, const char *lease);
  * were rewritten. Safe to interrupt and run again. */
 int store_rewrap(struct store *s, size_t *count);
 
+/* The queue (name, NUL-terminated) whose item lease names, so a caller's
+ * right to that queue can be checked before store_ack. -ENOENT if the
+ * lease is unknown, -EINVAL if malformed. */
+int store_lease_queue(struct store *s, const char *lease,
+		      char name[STORE_QUEUE_NAME_MAX + 1]);
+
 /* Items in the queue, leased or not. */
 int store_queue_length(struct store *s, const char *queue, size_t *count);
 

@@ -31,6 +31,17 @@ int store_errno(int mdb_rc);
 int store_kv_unseal(struct store *s, const void *key, size_t key_len,
 		    const MDB_val *v, uint8_t **val, size_t *val_len,
 		    uint64_t *version);
+/* Called for each entry of a prefix walk: 0 goes on, 1 stops the walk
+ * (store_prefix_walk then returns 1), a negative errno stops it with that
+ * error. */
+typedef int (*store_walk_fn)(void *arg, MDB_cursor *cur, MDB_val *k,
+			     MDB_val *v);
+/* Walks the keys of cur's database that start with prefix, in order, from
+ * the first key >= start (start_len 0: from the prefix). 0 at the end of
+ * the prefix, 1 if visit stopped, or a negative errno. */
+int store_prefix_walk(MDB_cursor *cur, const void *prefix, size_t prefix_len,
+		      const void *start, size_t start_len, store_walk_fn visit,
+		      void *arg);
 void store_be64_put(uint8_t *p, uint64_t v);
 uint64_t store_be64_get(const uint8_t *p);
 

@@ -1,7 +1,8 @@
 /* kettle-authentication and kettle-storage as real processes, started by
  * kettle-platform on loopback: the admin logs in, creates users of every
  * role, they log in and change passwords, old tokens stop working, a
- * lockout follows five failures, and bad input gets the right 4xx. */
+ * sixth attempt from an address that failed five times waits (429), and
+ * bad input gets the right 4xx. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,12 +175,13 @@ static void test_users(const struct harness *h)
 	      "deleting a user ends its token");
 	free(tok);
 
-	/* Lockout. */
+	/* Throttling (the first wait, 5 s, outlasts the next call). */
 	for (int i = 0; i < 5; i++)
 		free(login("admin2", "wrong-password", &st));
 	CHECK(st == 401, "five wrong passwords get 401");
 	tok = login("admin2", "first-password", &st);
-	CHECK(!tok && st == 429, "the sixth attempt gets 429 even when right");
+	CHECK(!tok && st == 429,
+	      "the sixth attempt from that address gets 429 even when right");
 	free(tok);
 	free(admin);
 }

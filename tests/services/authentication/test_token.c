@@ -5,6 +5,9 @@
 #include <string.h>
 
 #include <jwt.h>
+#include <openssl/bn.h>
+
+#include "lib/codec.h"
 
 #include "tests/services/authentication/keys.h"
 #include "tests/tap.h"
@@ -43,6 +46,74 @@ static char *forge(jwt_alg_t alg, const char *key, size_t key_len, long now)
 	out = jwt_encode_str(jwt);
 	jwt_free(jwt);
 	return out;
+}
+
+/* The same token with its ECDSA S replaced by n - S: a second signature
+ * OpenSSL accepts for the same header and claims (issue 7). */
+static char *flip_s(const char *tok)
+{
+	static const char n_hex[] =
+		"FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551";
+	const char *dot = strrchr(tok, '.');
+	uint8_t sig[64];
+	size_t len = 0, at = (size_t)(dot + 1 - tok);
+	BIGNUM *n = NULL, *sv;
+	char *b64, *out;
+
+	if (base64url_decode(dot + 1, strlen(dot + 1), sig, sizeof(sig), &len) ||
+	    len != 64 || !BN_hex2bn(&n, n_hex))
+		return NULL;
+	sv = BN_bin2bn(sig + 32, 32, NULL);
+	BN_sub(sv, n, sv);
+	BN_bn2binpad(sv, sig + 32, 32);
+	BN_free(sv);
+	BN_free(n);
+	b64 = base64_encode(sig, 64);
+	for (char *p = b64; *p; p++)
+		*p = *p == '+' ? '-' : *p == '/' ? '_' : *p;
+	b64[strcspn(b64, "=")] = 0;
+	out = malloc(at + strlen(b64) + 1);
+	memcpy(out, tok, at);
+	strcpy(out + at, b64);
+	free(b64);
+	return out;
+}
+
+/* S of a token's signature is at most n / 2. */
+static int low_s(const char *tok)
+{
+	static const uint8_t half[32] = {
+		0x7f, 0xff, 0xff, 0xff, 0x80, 0x00, 0x00, 0x00, 0x7f, 0xff, 0xff,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xde, 0x73, 0x7d, 0x56, 0xd3, 0x8b,
+		0xcf, 0x42, 0x79, 0xdc, 0xe5, 0x61, 0x7e, 0x31, 0x92, 0xa8,
+	};
+	const char *dot = strrchr(tok, '.');
+	uint8_t sig[64];
+	size_t len = 0;
+
+	return !base64url_decode(dot + 1, strlen(dot + 1), sig, sizeof(sig), &len) &&
+	       len == 64 && memcmp(sig + 32, half, 32) <= 0;
+}
+
+static void test_low_s(const struct token_signer *ts, long now)
+{
+	struct token_claims c = sample(now), got;
+	int all_low = 1, twins_refused = 1;
+
+	/* OpenSSL signs high S about half the time: 16 tokens cover both. */
+	for (int i = 0; i < 16; i++) {
+		char *tok = NULL, *twin;
+		token_issue(ts, &c, &tok);
+		all_low &= tok && low_s(tok) &&
+			   token_verify(ts, tok, now, &got) == 0;
+		twin = tok ? flip_s(tok) : NULL;
+		twins_refused &= twin && token_verify(ts, twin, now, &got) == -EBADMSG;
+		free(twin);
+		free(tok);
+	}
+	CHECK(all_low, "every issued token has a low-S signature and verifies");
+	CHECK(twins_refused,
+	      "the high-S twin of a valid token (n - S) is rejected");
 }
 
 int main(void)
@@ -118,6 +189,7 @@ int main(void)
 	      "an oversized token is rejected before parsing");
 	free(bad);
 
+	test_low_s(ts, now);
 	free(tok);
 	token_signer_free(ts);
 	token_signer_free(other);

@@ -98,6 +98,12 @@ int main(int argc, char **argv)
 
 	struct rpc_pool *pool = rpc_pool_for_peer(&cfg, "echo", 2, 0, err, sizeof(err));
 	CHECK(pool != NULL, "pool of 2 clients to echo (%s)", pool ? "ok" : err);
+	/* A jailed service fills its pool before it may no longer read the
+	 * certificates: afterwards no client is made from files. */
+	char *cfg_cert = cfg.cert;
+	CHECK(pool && rpc_pool_fill(pool, err, sizeof(err)) == 0,
+	      "the pool makes all its clients up front");
+	cfg.cert = "/nonexistent/cert.pem";
 	struct worker w[THREADS];
 	pthread_t t[THREADS];
 	for (int i = 0; i < THREADS; i++) {
@@ -111,6 +117,7 @@ int main(int argc, char **argv)
 	}
 	CHECK(ok == THREADS * CALLS, "%d threads share 2 clients: %d of %d calls answered",
 	      THREADS, ok, THREADS * CALLS);
+	cfg.cert = cfg_cert;
 
 	/* One slow call holds the only client of a pool that waits 200 ms:
 	 * another caller gives up instead of queueing behind it. */

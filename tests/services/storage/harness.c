@@ -172,6 +172,13 @@ int harness_start(struct harness *h)
 	return rc;
 }
 
+int harness_stop(struct harness *h)
+{
+	char *platform = getenv("KETTLE_PLATFORM");
+
+	return run(h, (char *const[]){ platform, "stop", h->dir, NULL });
+}
+
 void harness_destroy(struct harness *h)
 {
 	char *platform = getenv("KETTLE_PLATFORM");

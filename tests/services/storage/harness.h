@@ -26,6 +26,8 @@ const char *harness_missing(void);
 /* init in a fresh directory; fills paths, URLs and the admin password. */
 int harness_init(struct harness *h);
 int harness_start(struct harness *h);
+/* kettle-platform stop (the directory stays, for a restart). */
+int harness_stop(struct harness *h);
 /* stop, then remove the directory. */
 void harness_destroy(struct harness *h);
 

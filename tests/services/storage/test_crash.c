@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "services/storage/b64.h"
+#include "lib/codec.h"
 #include "tests/services/storage/harness.h"
 #include "tests/tap.h"
 
@@ -35,7 +35,7 @@ static void writer(const struct harness *h, int fd)
 
 		snprintf(key, sizeof(key), "crash/%06d", i);
 		snprintf(val, sizeof(val), "value-%d", i);
-		b64 = b64_encode(val, strlen(val));
+		b64 = base64_encode(val, strlen(val));
 		body = json_pack("{s:s, s:s}", "key", key, "value", b64);
 		free(b64);
 		rc = rpc_client_call(c, "POST", "/store/put", body, NULL, &res);
@@ -96,7 +96,7 @@ static int verify(const struct harness *h, const char *acked, int n_acked,
 			if (idx < 0 || idx >= MAX_WRITES || !acked[idx])
 				continue;
 			snprintf(want, sizeof(want), "value-%d", idx);
-			if (v && b64_decode(v, strlen(v), &raw, &len) == 0) {
+			if (v && base64_decode_alloc(v, strlen(v), &raw, &len) == 0) {
 				if (len == strlen(want) && !memcmp(raw, want, len))
 					(*found)++;
 				else

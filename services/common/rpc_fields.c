@@ -1,4 +1,5 @@
-#include "services/storage/json_check.h"
+/* Checks on the fields of a parsed JSON request body. */
+#include "services/common/rpc_fields.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -27,20 +28,30 @@ bool json_check_fields(const json_t *body, const char *const *allowed,
 	return true;
 }
 
+/* The field, or NULL; *ok says whether its absence is fine. */
+static json_t *field(const json_t *body, const char *name, bool required,
+		     bool *ok, char err[JSON_CHECK_ERR_MAX])
+{
+	json_t *v = json_object_get(body, name);
+
+	*ok = v || !required;
+	if (!v && required)
+		snprintf(err, JSON_CHECK_ERR_MAX, "the field \"%s\" is required",
+			 name);
+	return v;
+}
+
 bool json_check_string(const json_t *body, const char *name, bool required,
 		       const char **out, size_t *len,
 		       char err[JSON_CHECK_ERR_MAX])
 {
-	json_t *v = json_object_get(body, name);
+	bool ok;
+	json_t *v = field(body, name, required, &ok, err);
 
 	*out = NULL;
 	*len = 0;
-	if (!v) {
-		if (required)
-			snprintf(err, JSON_CHECK_ERR_MAX,
-				 "the field \"%s\" is required", name);
-		return !required;
-	}
+	if (!v)
+		return ok;
 	if (!json_is_string(v)) {
 		snprintf(err, JSON_CHECK_ERR_MAX,
 			 "the field \"%s\" must be a string", name);
@@ -60,15 +71,12 @@ bool json_check_uint(const json_t *body, const char *name, bool required,
 		     unsigned long long max, unsigned long long *out,
 		     char err[JSON_CHECK_ERR_MAX])
 {
-	json_t *v = json_object_get(body, name);
+	bool ok;
+	json_t *v = field(body, name, required, &ok, err);
 
 	*out = 0;
-	if (!v) {
-		if (required)
-			snprintf(err, JSON_CHECK_ERR_MAX,
-				 "the field \"%s\" is required", name);
-		return !required;
-	}
+	if (!v)
+		return ok;
 	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
 	    (unsigned long long)json_integer_value(v) > max) {
 		snprintf(err, JSON_CHECK_ERR_MAX,

@@ -1,5 +1,5 @@
 /* The authentication kv over a local libkettle_store database. */
-#include "services/authentication/kv.h"
+#include "tests/services/authentication/kv_local.h"
 
 #include <string.h>
 

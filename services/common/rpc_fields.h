@@ -1,8 +1,8 @@
-/* Field checks for JSON request bodies, shared by the services built on
- * libkettle_store: each returns false and writes one sentence into err
- * (which the handler sends as a 400). */
-#ifndef KETTLE_STORAGE_JSON_CHECK_H
-#define KETTLE_STORAGE_JSON_CHECK_H
+/* Field checks for JSON request bodies, the same for every service: each
+ * returns false and writes one sentence into err (which the handler sends
+ * as a 400 bad_request). */
+#ifndef KETTLE_SERVICES_COMMON_RPC_FIELDS_H
+#define KETTLE_SERVICES_COMMON_RPC_FIELDS_H
 
 #include <jansson.h>
 #include <stdbool.h>
