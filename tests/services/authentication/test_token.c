@@ -124,7 +124,7 @@ int main(void)
 	size_t len, pub_len, len2, len3;
 	long now = 1700000000;
 
-	TAP_PLAN(16);
+	TAP_PLAN(18);
 	priv = test_ec_pem("P-256", 1, &len, &pub, &pub_len);
 	priv2 = test_ec_pem("P-256", 1, &len2, NULL, NULL);
 	priv3 = test_ec_pem("P-384", 1, &len3, NULL, NULL);
