@@ -173,15 +173,18 @@ static int add_ioctl(scmp_filter_ctx ctx, unsigned long request)
 
 /* socket() only as a stream socket of an allowed family: the filter sees
  * the arguments (not connect's address, which is behind a pointer). */
-static int add_socket_rules(scmp_filter_ctx ctx, int unix_sockets)
+static int add_socket_rules(scmp_filter_ctx ctx, unsigned families)
 {
-	static const struct { int family, protocol; } allowed[] = {
-		{ AF_INET, 0 }, { AF_INET, IPPROTO_TCP },
-		{ AF_INET6, 0 }, { AF_INET6, IPPROTO_TCP }, { AF_UNIX, 0 },
+	static const struct { unsigned flag; int family, protocol; } allowed[] = {
+		{ JAIL_SOCK_INET, AF_INET, 0 }, { JAIL_SOCK_INET, AF_INET, IPPROTO_TCP },
+		{ JAIL_SOCK_INET6, AF_INET6, 0 }, { JAIL_SOCK_INET6, AF_INET6, IPPROTO_TCP },
+		{ JAIL_SOCK_UNIX, AF_UNIX, 0 },
 	};
 	const unsigned type_mask = ~(unsigned)(SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (!families)
+		families = JAIL_SOCK_INET | JAIL_SOCK_INET6;
 	for (size_t i = 0; i < ARRAY_SIZE(allowed); i++) {
-		if (allowed[i].family == AF_UNIX && !unix_sockets)
+		if (!(families & allowed[i].flag))
 			continue;
 		int rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 3,
 			SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)allowed[i].family),
@@ -209,7 +212,7 @@ static int load_seccomp(const struct jail_spec *spec)
 		rc = add_rules(ctx, jail_net_client_syscalls,
 			       jail_net_client_syscalls_count);
 	if (!rc && spec->net_client)
-		rc = add_socket_rules(ctx, spec->unix_sockets);
+		rc = add_socket_rules(ctx, spec->socket_families);
 	if (!rc && spec->files)
 		rc = add_rules(ctx, jail_file_syscalls, jail_file_syscalls_count);
 #ifdef JAIL_SANITIZED

@@ -56,7 +56,7 @@ extern const int jail_server_syscalls[];
 extern const size_t jail_server_syscalls_count;
 
 /* What an RPC client to peer services adds: connect, poll (socket is
- * allowed by family and type, see jail_spec.unix_sockets). */
+ * allowed by family and type, see jail_spec.socket_families). */
 extern const int jail_net_client_syscalls[];
 extern const size_t jail_net_client_syscalls_count;
 
@@ -64,6 +64,11 @@ extern const size_t jail_net_client_syscalls_count;
  * (openat, fstat, fsync, rename, unlink, ...). */
 extern const int jail_file_syscalls[];
 extern const size_t jail_file_syscalls_count;
+
+/* Families a net_client may open stream sockets in. */
+#define JAIL_SOCK_INET 1u
+#define JAIL_SOCK_INET6 2u
+#define JAIL_SOCK_UNIX 4u
 
 #define JAIL_MAX_BINDS 16
 #define JAIL_MAX_PORTS 16
@@ -84,7 +89,7 @@ struct jail_spec {
 	int net_client;             /* add jail_net_client_syscalls */
 	int files;                  /* add jail_file_syscalls */
 	int empty_root;             /* new mount ns on an empty tmpfs root */
-	int unix_sockets;           /* net_client: AF_UNIX besides AF_INET/6 */
+	unsigned socket_families;   /* net_client: JAIL_SOCK_*; 0 = INET|INET6 */
 	/* The service's own root and user (jail_enter_root), usually read
 	 * from its configuration with jail_spec_load(). */
 	struct jail_bind binds[JAIL_MAX_BINDS];

@@ -26,6 +26,7 @@ int vmm_enter_jail(void)
 		.n_ioctls = sizeof ioctls / sizeof ioctls[0],
 		.nofile = 64,
 		.net_client = 1, /* the kettle-psp socket */
+		.socket_families = JAIL_SOCK_UNIX,
 		.files = 1,      /* --output-dir and --evidence */
 	};
 	/* stderr is the guest's: only failures may be logged on it, and the

@@ -339,11 +339,12 @@ int main(void)
 	CHECK(EXITED_0(outcome(&client, DO_SOCKET_INET)), "net_client: AF_INET stream socket");
 	CHECK(EXITED_0(outcome(&client, DO_SOCKET_INET6)), "net_client: AF_INET6 stream socket");
 	CHECK(KILLED_BY_SIGSYS(outcome(&client, DO_SOCKET_DGRAM)), "AF_INET datagram socket: SIGSYS");
-	CHECK(KILLED_BY_SIGSYS(outcome(&client, DO_SOCKET_UNIX)), "AF_UNIX without unix_sockets: SIGSYS");
+	CHECK(KILLED_BY_SIGSYS(outcome(&client, DO_SOCKET_UNIX)), "AF_UNIX not asked for: SIGSYS");
 	CHECK(KILLED_BY_SIGSYS(outcome(&client, DO_SOCKET_NETLINK)), "AF_NETLINK: SIGSYS");
 	struct jail_spec with_unix = client;
-	with_unix.unix_sockets = 1;
-	CHECK(EXITED_0(outcome(&with_unix, DO_SOCKET_UNIX)), "AF_UNIX stream socket with unix_sockets");
+	with_unix.socket_families = JAIL_SOCK_UNIX;
+	CHECK(EXITED_0(outcome(&with_unix, DO_SOCKET_UNIX)), "AF_UNIX stream socket when asked for");
+	CHECK(KILLED_BY_SIGSYS(outcome(&with_unix, DO_SOCKET_INET)), "then AF_INET: SIGSYS");
 
 	/* connect(): only to the ports given (Landlock ABI >= 4). */
 	int la = -1, lb = -1;
