@@ -30,6 +30,7 @@
 #include "lib/log.h"
 #include "services/common/rpc.h"
 #include "services/common/rpc_client.h"
+#include "services/common/service_jail.h"
 
 #define BOOTSTRAP_TRIES 50
 
@@ -197,7 +198,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	log_init("authentication");
-	rc = run(&cfg);
+	rc = service_jail_root(&cfg);
+	if (rc == 0)
+		rc = run(&cfg);
 	config_free(&cfg);
 	return rc < 0 ? 1 : 0;
 }

@@ -30,6 +30,7 @@
 #include "services/storage/keyring.h"
 #include "lib/log.h"
 #include "services/common/rpc.h"
+#include "services/common/service_jail.h"
 #include "services/storage/storage_api.h"
 #include "services/storage/store.h"
 
@@ -165,6 +166,8 @@ int main(int argc, char **argv)
 	}
 	log_init("storage");
 	rc = 1;
+	if (service_jail_root(&cfg) < 0)
+		goto out_cfg;
 	if (!cfg.data_dir) {
 		fprintf(stderr, "kettle-storage: %s needs \"data_dir\"\n", config);
 		goto out_cfg;
