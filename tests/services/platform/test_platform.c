@@ -182,7 +182,7 @@ int main(int argc, char **argv)
 	      r.status == 200, "the URL answers /healthz");
 	rpc_result_clear(&r);
 	rpc_client_free(pub);
-	CHECK(size_of(dir, "logs/echo.log") > 0 && size_of(dir, "run/echo.pid") > 0,
+	CHECK(size_of(dir, "logs/echo/echo.log") > 0 && size_of(dir, "run/echo.pid") > 0,
 	      "log and pid files written");
 	CHECK(run("status", dir, out, sizeof(out)) >= 0 && strstr(out, "echo: running") &&
 	      strstr(out, "healthy") && !strstr(out, "echo: running (pid 0"),
@@ -193,7 +193,7 @@ int main(int argc, char **argv)
 	      "stop stops it");
 	CHECK(run("status", dir, out, sizeof(out)) == 3 && strstr(out, "echo: stopped"),
 	      "status afterwards: stopped, exit 3");
-	CHECK(size_of(dir, "logs/echo.log") > 0 && read_text(dir, "logs/echo.log", text, sizeof(text)) == 0,
+	CHECK(size_of(dir, "logs/echo/echo.log") > 0 && read_text(dir, "logs/echo/echo.log", text, sizeof(text)) == 0,
 	      "the log survives");
 
 	/* A second platform: one service that does not exist, one that fails. */
@@ -215,9 +215,9 @@ int main(int argc, char **argv)
 	fclose(f);
 	int rc = run("start", dir2, out, sizeof(out));
 	CHECK(strstr(out, "ghost: missing") != NULL, "a missing binary is named: %s", out);
-	CHECK(rc == 1 && strstr(out, "echo exited during start-up; see") && strstr(out, "logs/echo.log"),
+	CHECK(rc == 1 && strstr(out, "echo exited during start-up; see") && strstr(out, "logs/echo/echo.log"),
 	      "a service that dies names itself and its log");
-	CHECK(read_text(dir2, "logs/echo.log", text, sizeof(text)) == 0 &&
+	CHECK(read_text(dir2, "logs/echo/echo.log", text, sizeof(text)) == 0 &&
 	      strstr(text, "missing field \\\"listen\\\""), "its log says why");
 	CHECK(run("status", tmp, out, sizeof(out)) == 1 && strstr(out, "not a platform"),
 	      "commands on a directory without a platform say so");
