@@ -20,6 +20,9 @@
 
 #define CERT_DAYS 825
 #define MAX_SERVICES 16
+/* Each service's log: rotated at 8 MiB, 4 files kept (32 MiB at most). */
+#define LOG_MAX_BYTES (8 << 20)
+#define LOG_FILES 4
 
 struct ports {
 	int fds[2 * MAX_SERVICES];
@@ -227,6 +230,13 @@ static int write_configs(const char *dir, const struct platform_service **svcs,
 		}
 		if (s->public_listener)
 			json_object_set_new(cfg, "public", listen_obj(public_ports[i]));
+		/* The service writes and rotates its own log (lib/log) in a
+		 * directory only it may write. */
+		char log_file[160];
+		snprintf(log_file, sizeof(log_file), "logs/%s/%s.log", s->name, s->name);
+		json_object_set_new(cfg, "log", json_pack("{s:s,s:i,s:i}", "file", log_file,
+							   "max_bytes", LOG_MAX_BYTES,
+							   "files", LOG_FILES));
 		json_t *jail = jail_obj(svcs, n, i, ports, &users[i]);
 		if (!jail || json_object_set_new(cfg, "jail", jail))
 			rc = -ENOMEM;

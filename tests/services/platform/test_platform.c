@@ -164,6 +164,19 @@ int main(int argc, char **argv)
 		for (int j = i + 1; j < np; j++)
 			distinct &= ports[i] != ports[j];
 	CHECK(distinct, "five distinct loopback ports");
+	for (size_t i = 0; i < 3; i++) {
+		char want[128];
+		snprintf(path, sizeof(path), "%s/%s.json", dir, services[i]);
+		snprintf(want, sizeof(want), "logs/%s/%s.log", services[i], services[i]);
+		json_t *j = json_load_file(path, 0, NULL);
+		json_t *log = json_object_get(j, "log");
+		const char *file = json_string_value(json_object_get(log, "file"));
+		CHECK(file && strcmp(file, want) == 0 &&
+		      json_integer_value(json_object_get(log, "max_bytes")) == 8 << 20 &&
+		      json_integer_value(json_object_get(log, "files")) == 4,
+		      "%s.json: log in %s, rotated at 8 MiB, 4 files", services[i], want);
+		json_decref(j);
+	}
 
 	CHECK(tu_run(init, NULL, out, sizeof(out)) == 1 && strstr(out, "refusing"),
 	      "init refuses an existing platform: %s", out);
