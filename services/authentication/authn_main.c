@@ -105,8 +105,10 @@ static int create_admin(void *ctx)
 static int serve(const struct kettle_config *cfg, struct authn *a,
 		 const char *admin_pw, size_t admin_len)
 {
-	static const int extra[] = { SCMP_SYS(nanosleep),
-				     SCMP_SYS(clock_nanosleep) };
+	static const int extra[] = {
+		SCMP_SYS(nanosleep),       /* the first admin waits for storage */
+		SCMP_SYS(clock_nanosleep), /* the same through glibc */
+	};
 	struct jail_spec spec = {
 		.syscalls = extra,
 		.n_syscalls = sizeof(extra) / sizeof(extra[0]),

@@ -120,8 +120,10 @@ static int make_dir(const char *path)
 
 /* LMDB and the blob store work on files already under data_dir. */
 static const int storage_syscalls[] = {
-	SCMP_SYS(pwritev), SCMP_SYS(preadv), SCMP_SYS(fcntl),
-	SCMP_SYS(sched_yield),
+	SCMP_SYS(pwritev),     /* LMDB writes dirty pages in one call */
+	SCMP_SYS(preadv),      /* LMDB reads meta pages */
+	SCMP_SYS(fcntl),       /* LMDB's reader-table locks (F_SETLK) */
+	SCMP_SYS(sched_yield), /* LMDB waiting on a contended reader slot */
 };
 
 static int serve(const struct kettle_config *cfg, struct storage_service *svc)
