@@ -229,9 +229,15 @@ int main(void)
 	CHECK(tu_proc_status(pid, "NoNewPrivs", v, sizeof(v)) == 0 && strcmp(v, "1") == 0,
 	      "NoNewPrivs: 1");
 	const char *sets[] = { "CapEff", "CapPrm", "CapInh", "CapBnd", "CapAmb" };
-	for (size_t i = 0; i < 5; i++)
+	for (size_t i = 0; i < 5; i++) {
+		/* Shrinking the bounding set needs CAP_SETPCAP. */
+		if (i == 3 && geteuid() != 0) {
+			TAP_SKIP("CapBnd: not root, a process without CAP_SETPCAP keeps its bounding set");
+			continue;
+		}
 		CHECK(tu_proc_status(pid, sets[i], v, sizeof(v)) == 0 &&
 		      strcmp(v, "0000000000000000") == 0, "%s empty (%s)", sets[i], v);
+	}
 	CHECK(limits_line(pid, "Max core file size", lim, sizeof(lim)) == 0 &&
 	      strtol(lim, NULL, 10) == 0 && strstr(lim, " 0 "), "core dumps off");
 	CHECK(limits_line(pid, "Max open files", lim, sizeof(lim)) == 0 &&
