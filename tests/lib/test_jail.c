@@ -27,14 +27,7 @@
 #include "tests/tap.h"
 #include "tests/services/common/test_util.h"
 
-#ifndef TAP_SKIP
-#define TAP_SKIP(...)                                                         \
-	do {                                                                  \
-		printf("ok %d # SKIP ", ++tap_count);                        \
-		printf(__VA_ARGS__);                                          \
-		printf("\n");                                                 \
-	} while (0)
-#endif
+#include "tests/lib/tap_skip.h"
 
 enum action { DO_EXECVE, DO_SOCKET, DO_UNAME, DO_IOCTL_OK, DO_IOCTL_BAD, DO_OPEN_ETC,
 	      DO_WAIT, DO_FILES, DO_SOCKET_INET, DO_SOCKET_INET6, DO_SOCKET_DGRAM,

@@ -13,15 +13,8 @@
 #include "services/common/config.h"
 #include "tests/tap.h"
 #include "tests/services/common/test_util.h"
+#include "tests/services/platform/platform_cli.h"
 
-static char *platform_bin;
-static char bin_env[4200];
-
-static int run(const char *cmd, const char *dir, char *out, size_t len)
-{
-	char *argv[] = { platform_bin, (char *)cmd, (char *)dir, NULL };
-	return tu_run(argv, bin_env, out, len);
-}
 
 static mode_t mode_of(const char *dir, const char *name)
 {
@@ -94,19 +87,11 @@ static int read_text(const char *dir, const char *name, char *out, size_t len)
 
 int main(int argc, char **argv)
 {
-	if (argc != 3) {
-		fprintf(stderr, "usage: %s KETTLE_PLATFORM DIR_OF_KETTLE_ECHO\n", argv[0]);
+	if (platform_cli_args(argc, argv))
 		return 2;
-	}
-	platform_bin = argv[1];
-	snprintf(bin_env, sizeof(bin_env), "KETTLE_BIN_DIR=%s", argv[2]);
 	char tmp[1024], dir[2048], dir2[2048], out[16384], text[4096];
-	CHECK(tu_temp_dir(tmp, sizeof(tmp), "platform") == 0, "temp dir");
-	snprintf(dir, sizeof(dir), "%s/p", tmp);
-	snprintf(dir2, sizeof(dir2), "%s/q", tmp);
-
+	CHECK(platform_cli_new("platform", tmp, dir, out, sizeof(out)) == 0, "init succeeds");
 	char *init[] = { platform_bin, "init", dir, "--test-services", NULL };
-	CHECK(tu_run(init, NULL, out, sizeof(out)) == 0, "init succeeds");
 	CHECK(mode_of(dir, ".") == 0700, "DIR is 0700");
 	CHECK(read_text(dir, "admin.password", text, sizeof(text)) == 0 &&
 	      strlen(text) == 24 && strspn(text, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == 24,
@@ -183,7 +168,7 @@ int main(int argc, char **argv)
 	CHECK(read_text(dir, "admin.password", text, sizeof(text)) == 0 &&
 	      strcmp(text, password) == 0, "the existing platform is untouched");
 
-	CHECK(run("start", dir, out, sizeof(out)) == 0 && strstr(out, "echo: started"),
+	CHECK(platform_cli_run("start", dir, out, sizeof(out)) == 0 && strstr(out, "echo: started"),
 	      "start starts the test service");
 	CHECK(read_text(dir, "url", text, sizeof(text)) == 0 &&
 	      strncmp(text, "https://127.0.0.1:", 18) == 0 && strstr(out, text),
@@ -197,19 +182,20 @@ int main(int argc, char **argv)
 	rpc_client_free(pub);
 	CHECK(size_of(dir, "logs/echo/echo.log") > 0 && size_of(dir, "run/echo.pid") > 0,
 	      "log and pid files written");
-	CHECK(run("status", dir, out, sizeof(out)) >= 0 && strstr(out, "echo: running") &&
+	CHECK(platform_cli_run("status", dir, out, sizeof(out)) >= 0 && strstr(out, "echo: running") &&
 	      strstr(out, "healthy") && !strstr(out, "echo: running (pid 0"),
 	      "status reports echo running and healthy");
-	CHECK(run("start", dir, out, sizeof(out)) == 0 && strstr(out, "echo: already running"),
+	CHECK(platform_cli_run("start", dir, out, sizeof(out)) == 0 && strstr(out, "echo: already running"),
 	      "a second start leaves a running service alone");
-	CHECK(run("stop", dir, out, sizeof(out)) == 0 && strstr(out, "echo: stopped"),
+	CHECK(platform_cli_run("stop", dir, out, sizeof(out)) == 0 && strstr(out, "echo: stopped"),
 	      "stop stops it");
-	CHECK(run("status", dir, out, sizeof(out)) == 3 && strstr(out, "echo: stopped"),
+	CHECK(platform_cli_run("status", dir, out, sizeof(out)) == 3 && strstr(out, "echo: stopped"),
 	      "status afterwards: stopped, exit 3");
 	CHECK(size_of(dir, "logs/echo/echo.log") > 0 && read_text(dir, "logs/echo/echo.log", text, sizeof(text)) == 0,
 	      "the log survives");
 
 	/* A second platform: one service that does not exist, one that fails. */
+	snprintf(dir2, sizeof(dir2), "%s/q", tmp);
 	char *init2[] = { platform_bin, "init", dir2, "--test-services", NULL };
 	CHECK(tu_run(init2, NULL, out, sizeof(out)) == 0, "second platform created");
 	snprintf(path, sizeof(path), "%s/platform.json", dir2);
@@ -226,13 +212,13 @@ int main(int argc, char **argv)
 	FILE *f = fopen(path, "w");
 	fputs("{\"service\":\"echo\"}", f);
 	fclose(f);
-	int rc = run("start", dir2, out, sizeof(out));
+	int rc = platform_cli_run("start", dir2, out, sizeof(out));
 	CHECK(strstr(out, "ghost: missing") != NULL, "a missing binary is named");
 	CHECK(rc == 1 && strstr(out, "echo exited during start-up; see") && strstr(out, "logs/echo/echo.log"),
 	      "a service that dies names itself and its log");
 	CHECK(read_text(dir2, "logs/echo/echo.log", text, sizeof(text)) == 0 &&
 	      strstr(text, "missing field \\\"listen\\\""), "its log says why");
-	CHECK(run("status", tmp, out, sizeof(out)) == 1 && strstr(out, "not a platform"),
+	CHECK(platform_cli_run("status", tmp, out, sizeof(out)) == 1 && strstr(out, "not a platform"),
 	      "commands on a directory without a platform say so");
 	tu_remove_tree(tmp);
 	TAP_DONE();

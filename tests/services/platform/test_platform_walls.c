@@ -32,26 +32,12 @@
 
 #include "tests/tap.h"
 #include "tests/services/common/test_util.h"
+#include "tests/services/platform/platform_cli.h"
 
-#ifndef TAP_SKIP
-#define TAP_SKIP(...)                                                         \
-	do {                                                                  \
-		printf("ok %d # SKIP ", ++tap_count);                        \
-		printf(__VA_ARGS__);                                          \
-		printf("\n");                                                 \
-	} while (0)
-#endif
+#include "tests/lib/tap_skip.h"
 
-static char *platform_bin;
-static char bin_env[4200];
 static const char *const names[] = { "storage", "authentication", "echo" };
 #define N_SERVICES 3
-
-static int run(const char *cmd, const char *dir, char *out, size_t len)
-{
-	char *argv[] = { platform_bin, (char *)cmd, (char *)dir, NULL };
-	return tu_run(argv, bin_env, out, len);
-}
 
 static pid_t pid_of(const char *dir, const char *name)
 {
@@ -283,18 +269,11 @@ static void f7(const char *dir)
 
 int main(int argc, char **argv)
 {
-	if (argc != 3) {
-		fprintf(stderr, "usage: %s KETTLE_PLATFORM DIR_OF_KETTLE_ECHO\n", argv[0]);
+	if (platform_cli_args(argc, argv))
 		return 2;
-	}
-	platform_bin = argv[1];
-	snprintf(bin_env, sizeof(bin_env), "KETTLE_BIN_DIR=%s", argv[2]);
 	char tmp[1024], dir[2048], link[2048], out[16384], marker[2048];
-	CHECK(tu_temp_dir(tmp, sizeof(tmp), "walls") == 0, "temp dir");
-	snprintf(dir, sizeof(dir), "%s/p", tmp);
+	CHECK(platform_cli_new("walls", tmp, dir, out, sizeof(out)) == 0, "platform created");
 	snprintf(link, sizeof(link), "%s/link", tmp);
-	char *init[] = { platform_bin, "init", dir, "--test-services", NULL };
-	CHECK(tu_run(init, NULL, out, sizeof(out)) == 0, "platform created");
 	CHECK(symlink("p", link) == 0, "a symbolic link to it");
 
 	/* A descriptor the caller of kettle-platform leaves open. */
@@ -303,14 +282,14 @@ int main(int argc, char **argv)
 	CHECK(leak >= 0, "a descriptor without O_CLOEXEC (fd %d)", leak);
 
 	CHECK(chdir(tmp) == 0, "cwd beside the platform");
-	CHECK(run("start", "p", out, sizeof(out)) == 0 && count(out, ": started") == N_SERVICES,
+	CHECK(platform_cli_run("start", "p", out, sizeof(out)) == 0 && count(out, ": started") == N_SERVICES,
 	      "start p (relative) starts the three services");
 	pid_t first[N_SERVICES];
 	for (size_t i = 0; i < N_SERVICES; i++)
 		first[i] = pid_of(dir, names[i]);
-	CHECK(run("start", dir, out, sizeof(out)) == 0 && count(out, "already running") == N_SERVICES &&
+	CHECK(platform_cli_run("start", dir, out, sizeof(out)) == 0 && count(out, "already running") == N_SERVICES &&
 	      count(out, ": started") == 0, "start with the absolute path: already running, nothing started");
-	CHECK(run("start", link, out, sizeof(out)) == 0 && count(out, "already running") == N_SERVICES &&
+	CHECK(platform_cli_run("start", link, out, sizeof(out)) == 0 && count(out, "already running") == N_SERVICES &&
 	      count(out, ": started") == 0, "start through the symbolic link: the same");
 	int same = 1;
 	for (size_t i = 0; i < N_SERVICES; i++)
@@ -318,7 +297,7 @@ int main(int argc, char **argv)
 	CHECK(same, "the pid files still name the first processes");
 
 	/* Two starts at once: one starts, the other finds them running. */
-	CHECK(run("stop", dir, out, sizeof(out)) == 0 && count(out, ": stopped") == N_SERVICES,
+	CHECK(platform_cli_run("stop", dir, out, sizeof(out)) == 0 && count(out, ": stopped") == N_SERVICES,
 	      "stop");
 	int held = 1;
 	for (size_t i = 0; i < N_SERVICES; i++)
@@ -329,7 +308,7 @@ int main(int argc, char **argv)
 	snprintf(log_b, sizeof(log_b), "%s/start-b.log", tmp);
 	char *start_rel[] = { platform_bin, "start", "p", NULL };
 	char *start_link[] = { platform_bin, "start", link, NULL };
-	putenv(bin_env);
+	putenv(platform_env);
 	pid_t a = tu_spawn(start_rel, log_a), b = tu_spawn(start_link, log_b);
 	int sa = tu_wait(a, 60000), sb = tu_wait(b, 60000);
 	CHECK(sa == 0 && sb == 0, "two concurrent starts both succeed");
@@ -357,13 +336,13 @@ int main(int argc, char **argv)
 
 	for (size_t i = 0; i < N_SERVICES; i++)
 		first[i] = pid_of(dir, names[i]);
-	CHECK(run("stop", link, out, sizeof(out)) == 0 && count(out, ": stopped") == N_SERVICES,
+	CHECK(platform_cli_run("stop", link, out, sizeof(out)) == 0 && count(out, ": stopped") == N_SERVICES,
 	      "stop through the symbolic link stops all three");
 	held = 1;
 	for (size_t i = 0; i < N_SERVICES; i++)
 		held &= gone(first[i]);
 	CHECK(held, "and they are gone");
-	CHECK(run("status", "p", out, sizeof(out)) == 3 && count(out, ": stopped") == N_SERVICES,
+	CHECK(platform_cli_run("status", "p", out, sizeof(out)) == 3 && count(out, ": stopped") == N_SERVICES,
 	      "status: stopped");
 	if (chdir("/") == 0 && !tap_failed)
 		tu_remove_tree(tmp);
