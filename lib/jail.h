@@ -29,7 +29,8 @@
  *      connect is limited by the seccomp family filter only;
  *   6. a seccomp allowlist (libseccomp) whose default action kills the
  *      process: jail_base_syscalls plus the sets and extras the spec names;
- *      socket() only for SOCK_STREAM in the families allowed.
+ *      socket() only for SOCK_STREAM in the families allowed; with
+ *      .threads, clone() only for threads (clone3 answers ENOSYS).
  *
  * Both must be called while the process has a single thread.
  *
@@ -90,6 +91,8 @@ struct jail_spec {
 	int files;                  /* add jail_file_syscalls */
 	int empty_root;             /* new mount ns on an empty tmpfs root */
 	unsigned socket_families;   /* net_client: JAIL_SOCK_*; 0 = INET|INET6 */
+	int threads;                /* may start threads after the jail (clone
+				     * with CLONE_THREAD only: no fork) */
 	/* The service's own root and user (jail_enter_root), usually read
 	 * from its configuration with jail_spec_load(). */
 	struct jail_bind binds[JAIL_MAX_BINDS];

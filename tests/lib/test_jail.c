@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -31,7 +32,8 @@
 
 enum action { DO_EXECVE, DO_SOCKET, DO_UNAME, DO_IOCTL_OK, DO_IOCTL_BAD, DO_OPEN_ETC,
 	      DO_WAIT, DO_FILES, DO_SOCKET_INET, DO_SOCKET_INET6, DO_SOCKET_DGRAM,
-	      DO_SOCKET_UNIX, DO_SOCKET_NETLINK, DO_CONNECT_ALLOWED, DO_CONNECT_OTHER };
+	      DO_SOCKET_UNIX, DO_SOCKET_NETLINK, DO_CONNECT_ALLOWED, DO_CONNECT_OTHER,
+	      DO_THREAD, DO_FORK };
 
 static int sync_pipe[2], go_pipe[2];
 /* Set by main before the forks: the temporary tree and two listeners. */
@@ -77,6 +79,11 @@ static int files_case(void)
 	if (open_errno(p, O_WRONLY | O_CREAT | O_EXCL) != 0)
 		return 37;
 	return 0;
+}
+
+static void *thread_main(void *arg)
+{
+	return arg;
 }
 
 static int connect_errno(int port)
@@ -139,6 +146,14 @@ static void act(enum action a)
 		_exit(connect_errno(allowed_port) == 0 ? 0 : 43);
 	case DO_CONNECT_OTHER:
 		_exit(connect_errno(other_port) == EACCES ? 0 : 44);
+	case DO_THREAD: {
+		pthread_t t;
+		void *back = NULL;
+		_exit(pthread_create(&t, NULL, thread_main, &tree) == 0 &&
+		      pthread_join(t, &back) == 0 && back == &tree ? 0 : 45);
+	}
+	case DO_FORK:
+		_exit(fork() < 0 ? 46 : 10); /* killed before either returns */
 	case DO_WAIT: {
 		char c = 1;
 		if (write(sync_pipe[1], &c, 1) != 1)
@@ -371,6 +386,18 @@ int main(void)
 		      jail_landlock_abi());
 	close(la);
 	close(lb);
+
+	/* Threads but no other child. */
+	struct jail_spec threaded = base;
+	threaded.threads = 1;
+	CHECK(EXITED_0(outcome(&threaded, DO_THREAD)), "threads: a thread starts and joins");
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_UNDEFINED__)
+	TAP_SKIP("without threads, clone refused: a sanitizer build allows clone for LeakSanitizer");
+	TAP_SKIP("threads: fork refused: a sanitizer build allows clone for LeakSanitizer");
+#else
+	CHECK(KILLED_BY_SIGSYS(outcome(&base, DO_THREAD)), "without threads: SIGSYS");
+	CHECK(KILLED_BY_SIGSYS(outcome(&threaded, DO_FORK)), "threads: fork is still SIGSYS");
+#endif
 
 	/* The configuration's spelling of the same. */
 	json_t *cfg = json_pack("{s:i,s:i,s:[s,s],s:[s],s:[i,i]}", "uid", 1879048208, "gid",
