@@ -14,6 +14,7 @@
 #include "tests/tap.h"
 #include "tests/services/common/test_util.h"
 #include "tests/services/platform/platform_cli.h"
+#include "tests/lib/tap_skip.h"
 
 
 static mode_t mode_of(const char *dir, const char *name)
@@ -220,6 +221,47 @@ int main(int argc, char **argv)
 	      strstr(text, "missing field \\\"listen\\\""), "its log says why");
 	CHECK(platform_cli_run("status", tmp, out, sizeof(out)) == 1 && strstr(out, "not a platform"),
 	      "commands on a directory without a platform say so");
+
+	/* Users: given with --user, the others allocated (as root). */
+	char dir3[2100];
+	snprintf(dir3, sizeof(dir3), "%s/r", tmp);
+	char *bad_id[] = { platform_bin, "init", dir3, "--user", "echo=0", NULL };
+	CHECK(tu_run(bad_id, NULL, out, sizeof(out)) == 2 && strstr(out, "SERVICE=UID"),
+	      "--user echo=0 is refused with the expected form");
+	if (geteuid() != 0) {
+		TAP_SKIP("--user and per-service ownership: not root, init gives no users");
+	} else {
+		char *ghost[] = { platform_bin, "init", dir3, "--user", "ghost=2000000001", NULL };
+		CHECK(tu_run(ghost, NULL, out, sizeof(out)) == 1 && strstr(out, "no such service"),
+		      "--user for a service the platform lacks is refused");
+		tu_remove_tree(dir3);
+		char *given[] = { platform_bin, "init", dir3, "--test-services", "--user",
+				  "echo=2000000001:2000000002", NULL };
+		CHECK(tu_run(given, NULL, out, sizeof(out)) == 0 &&
+		      strstr(out, "echo runs as uid 2000000001 gid 2000000002"), "init --user echo=UID:GID");
+		struct stat st;
+		snprintf(path, sizeof(path), "%s/certs/echo.key", dir3);
+		CHECK(stat(path, &st) == 0 && st.st_uid == 2000000001 && st.st_gid == 2000000002 &&
+		      (st.st_mode & 0777) == 0600, "echo's key is echo's, 0600");
+		snprintf(path, sizeof(path), "%s/data/echo", dir3);
+		CHECK(stat(path, &st) == 0 && st.st_uid == 2000000001 && (st.st_mode & 0777) == 0700,
+		      "echo's data dir is echo's, 0700");
+		snprintf(path, sizeof(path), "%s/keys/storage.key", dir3);
+		struct stat sk;
+		CHECK(stat(path, &sk) == 0 && sk.st_uid >= 0x70000000u && sk.st_uid != 2000000001,
+		      "the storage key is storage's (uid %u, allocated)", (unsigned)sk.st_uid);
+		snprintf(path, sizeof(path), "%s/keys/ca.key", dir3);
+		CHECK(stat(path, &st) == 0 && st.st_uid == 0 && (st.st_mode & 0777) == 0600,
+		      "the CA key stays root's");
+		snprintf(path, sizeof(path), "%s/echo.json", dir3);
+		json_t *j = json_load_file(path, 0, NULL);
+		json_t *jail = json_object_get(j, "jail");
+		CHECK(json_integer_value(json_object_get(jail, "uid")) == 2000000001 &&
+		      json_integer_value(json_object_get(jail, "gid")) == 2000000002 &&
+		      json_array_size(json_object_get(jail, "connect")) == 1,
+		      "echo.json's jail: its uid, gid and one peer port (storage)");
+		json_decref(j);
+	}
 	tu_remove_tree(tmp);
 	TAP_DONE();
 }
