@@ -136,6 +136,20 @@ static int manifest_id(const char *dir, const char *name, const char *key)
 	return id;
 }
 
+/* Whether DIR/logs/NAME/NAME.log has a line containing what. */
+static int log_has(const char *dir, const char *name, const char *what)
+{
+	char path[4096], line[4096];
+	snprintf(path, sizeof(path), "%s/logs/%s/%s.log", dir, name, name);
+	FILE *f = fopen(path, "re");
+	int found = 0;
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = strstr(line, what) != NULL;
+	if (f)
+		fclose(f);
+	return found;
+}
+
 /* GET /probe/...: the errno kettle-echo saw inside its jail, or -1. */
 static int echo_probe(struct rpc_client *c, const char *path)
 {
@@ -250,14 +264,7 @@ static void f7(const char *dir)
 	      storage);
 	snprintf(path, sizeof(path), "/probe/connect?port=%d", other);
 	e = echo_probe(c, path);
-	char abi_line[4096];
-	snprintf(path, sizeof(path), "%s/logs/echo/echo.log", dir);
-	FILE *f = fopen(path, "re");
-	int landlock = 0;
-	while (f && fgets(abi_line, sizeof(abi_line), f))
-		landlock |= strstr(abi_line, "Landlock: TCP connect only to ports") != NULL;
-	if (f)
-		fclose(f);
+	int landlock = log_has(dir, "echo", "Landlock: TCP connect only to ports");
 	if (landlock)
 		CHECK(e == EACCES, "echo, from inside: connecting to a non-peer (authentication, port %d) fails with EACCES (%d)",
 		      other, e);
@@ -265,6 +272,18 @@ static void f7(const char *dir)
 		TAP_SKIP("echo: no Landlock network rules on this kernel (ABI < 4): connect is limited by socket family only (got %d)",
 			 e);
 	rpc_client_free(c);
+	/* The real services' jails as they logged them: authentication may
+	 * connect to storage's port alone, storage to none. */
+	char want[128];
+	snprintf(want, sizeof(want), "TCP connect only to ports %d\"", storage);
+	if (landlock) {
+		CHECK(log_has(dir, "authentication", want),
+		      "authentication's jail: TCP connect to storage's port only");
+		CHECK(log_has(dir, "storage", "TCP connect only to ports none"),
+		      "storage's jail: no TCP connect at all");
+	} else {
+		TAP_SKIP("authentication's and storage's connect ports: no Landlock network rules on this kernel");
+	}
 }
 
 int main(int argc, char **argv)
