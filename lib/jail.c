@@ -1,24 +1,25 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Process jail: rlimits, optional empty root, no capabilities,
- * no_new_privs, seccomp allowlist. See jail.h for the order and why. */
+/* Process jail: rlimits, own root and user (jail_root.c), no
+ * capabilities, no_new_privs, Landlock (jail_landlock.c), seccomp
+ * allowlist. See jail.h for the order and why. */
 #include "lib/jail.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mount.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <sys/socket.h>
 #include <sys/prctl.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <seccomp.h>
 #include <sys/capability.h>
 
 #include "lib/bytes.h"
+#include "lib/jail_internal.h"
 
 #define SYS(name) SCMP_SYS(name)
 
@@ -49,9 +50,9 @@ const int jail_server_syscalls[] = {
 };
 const size_t jail_server_syscalls_count = ARRAY_SIZE(jail_server_syscalls);
 
-/* A client of peer services. */
+/* A client of peer services; socket() is added with its arguments. */
 const int jail_net_client_syscalls[] = {
-	SYS(socket), SYS(connect),       /* a new connection to a peer */
+	SYS(connect),                    /* a new connection to a peer */
 	SYS(poll), SYS(ppoll),           /* waiting for it with a deadline */
 };
 const size_t jail_net_client_syscalls_count =
@@ -70,14 +71,6 @@ const int jail_file_syscalls[] = {
 	SYS(faccessat), SYS(faccessat2), SYS(access),
 };
 const size_t jail_file_syscalls_count = ARRAY_SIZE(jail_file_syscalls);
-
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_UNDEFINED__)
-#define JAIL_SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define JAIL_SANITIZED 1
-#endif
-#endif
 
 #ifdef JAIL_SANITIZED
 /* A sanitizer build is a test build: its runtime reads /proc and, for the
@@ -110,103 +103,51 @@ static int apply_rlimits(const struct jail_spec *spec)
 	return rc;
 }
 
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ssize_t n = write(fd, text, strlen(text));
-	int rc = n == (ssize_t)strlen(text) ? 0 : -EIO;
-	if (n < 0)
-		rc = -errno;
-	close(fd);
-	return rc;
-}
-
-/* Without CAP_SYS_ADMIN a user namespace (mapping our own ids) grants the
- * right to make a private mount namespace. */
-static int unshare_mounts(void)
-{
-	if (unshare(CLONE_NEWNS) == 0)
-		return 0;
-	if (errno != EPERM)
-		return -errno;
-	uid_t uid = getuid();
-	gid_t gid = getgid();
-	if (unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0)
-		return -errno;
-	char map[64];
-	int rc = write_file("/proc/self/setgroups", "deny");
-	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)uid, (unsigned)uid);
-	if (!rc)
-		rc = write_file("/proc/self/uid_map", map);
-	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)gid, (unsigned)gid);
-	if (!rc)
-		rc = write_file("/proc/self/gid_map", map);
-	return rc;
-}
-
-static int enter_empty_root(void)
-{
-	int rc = unshare_mounts();
-	if (rc)
-		return rc;
-	/* Keep our mounts from propagating back to the host. */
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
-		return -errno;
-	const char *where = access("/tmp", F_OK) == 0 ? "/tmp" : "/mnt";
-	const unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
-	if (mount("kettle-jail", where, "tmpfs", flags,
-		  "size=16k,nr_inodes=8,mode=0555") != 0)
-		return -errno;
-#ifdef JAIL_SANITIZED
-	/* LeakSanitizer's exit-time check reads /proc/self; a test build
-	 * keeps it, nothing else. */
-	char proc[64];
-	snprintf(proc, sizeof(proc), "%s/proc", where);
-	if (mkdir(proc, 0555) != 0 ||
-	    mount("/proc", proc, NULL, MS_BIND | MS_REC, NULL) != 0)
-		return -errno;
-#endif
-	if (mount(NULL, where, NULL, MS_REMOUNT | MS_RDONLY | flags, NULL) != 0)
-		return -errno;
-	if (chdir(where) != 0)
-		return -errno;
-	/* pivot_root(".", ".") stacks the old root under the new one; the
-	 * detach then leaves only the empty tmpfs. */
-	if (syscall(SYS_pivot_root, ".", ".") != 0)
-		return -errno;
-	if (umount2(".", MNT_DETACH) != 0)
-		return -errno;
-	if (chdir("/") != 0)
-		return -errno;
-	return 0;
-}
+/* What jail_enter_root() did, for jail_enter() to complete. */
+static struct {
+	int entered;
+	unsigned short ports[JAIL_MAX_PORTS];
+	size_t n_ports;
+} root_state;
 
 static int drop_capabilities(void)
 {
-	/* The bounding set can only shrink with CAP_SETPCAP, which an
-	 * unprivileged process lacks; it then has nothing to bound anyway. */
-	int privileged = 0;
-	cap_t cur = cap_get_proc();
-	if (cur) {
-		cap_flag_value_t v = CAP_CLEAR;
-		cap_get_flag(cur, CAP_SETPCAP, CAP_EFFECTIVE, &v);
-		privileged = v == CAP_SET;
-		cap_free(cur);
-	}
-	if (privileged) {
-		for (cap_value_t c = 0; c <= CAP_LAST_CAP; c++)
-			if (CAP_IS_SUPPORTED(c) && cap_drop_bound(c) != 0)
-				return -errno;
-	}
-	if (CAP_AMBIENT_SUPPORTED() && cap_reset_ambient() != 0)
-		return -errno;
+	int rc = jail_drop_bounding();
+	if (rc)
+		return rc;
 	cap_t none = cap_init();
 	if (!none)
 		return -ENOMEM;
-	int rc = cap_set_proc(none) == 0 ? 0 : -errno;
+	rc = cap_set_proc(none) == 0 ? 0 : -errno;
 	cap_free(none);
+	return rc;
+}
+
+int jail_enter_root(const struct jail_spec *spec, const char **failed_step)
+{
+	const char *step = NULL;
+	int rc = 0;
+	int switch_user = spec->uid && geteuid() == 0;
+	if (root_state.entered || (!spec->n_binds && !switch_user))
+		goto out;
+	step = "binds";
+	rc = jail_new_root(spec);
+	if (!rc && switch_user) {
+		step = "user";
+		rc = jail_drop_bounding();
+		if (!rc)
+			rc = jail_switch_user(spec);
+		if (!rc)
+			rc = drop_capabilities();
+	}
+	if (!rc) {
+		root_state.entered = 1;
+		memcpy(root_state.ports, spec->connect_ports, sizeof(root_state.ports));
+		root_state.n_ports = spec->n_connect_ports;
+	}
+out:
+	if (failed_step)
+		*failed_step = rc ? step : NULL;
 	return rc;
 }
 
@@ -231,6 +172,51 @@ static int add_ioctl(scmp_filter_ctx ctx, unsigned long request)
 					request & 0xffffffffu));
 }
 
+/* socket() only as a stream socket of an allowed family: the filter sees
+ * the arguments (not connect's address, which is behind a pointer). */
+static int add_socket_rules(scmp_filter_ctx ctx, unsigned families)
+{
+	static const struct { unsigned flag; int family, protocol; } allowed[] = {
+		{ JAIL_SOCK_INET, AF_INET, 0 }, { JAIL_SOCK_INET, AF_INET, IPPROTO_TCP },
+		{ JAIL_SOCK_INET6, AF_INET6, 0 }, { JAIL_SOCK_INET6, AF_INET6, IPPROTO_TCP },
+		{ JAIL_SOCK_UNIX, AF_UNIX, 0 },
+	};
+	const unsigned type_mask = ~(unsigned)(SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (!families)
+		families = JAIL_SOCK_INET | JAIL_SOCK_INET6;
+	for (size_t i = 0; i < ARRAY_SIZE(allowed); i++) {
+		if (!(families & allowed[i].flag))
+			continue;
+		int rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 3,
+			SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)allowed[i].family),
+			SCMP_A1(SCMP_CMP_MASKED_EQ, type_mask, SOCK_STREAM),
+			SCMP_A2(SCMP_CMP_EQ, (scmp_datum_t)allowed[i].protocol));
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Threads, and no other child: clone() only with CLONE_THREAD; clone3()
+ * answers ENOSYS (its flags are behind a pointer), so glibc falls back to
+ * clone(). A sanitizer build already allows both without condition. */
+static int add_thread_rules(scmp_filter_ctx ctx)
+{
+	static const int each_thread[] = {
+		SYS(set_robust_list), SYS(rseq), /* a new thread's own set-up */
+		SYS(sched_yield),                /* contended locks in libc */
+	};
+	int rc = add_rules(ctx, each_thread, ARRAY_SIZE(each_thread));
+#ifndef JAIL_SANITIZED
+	if (!rc)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
+				      SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD));
+	if (!rc)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
+#endif
+	return rc;
+}
+
 static int load_seccomp(const struct jail_spec *spec)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
@@ -246,8 +232,12 @@ static int load_seccomp(const struct jail_spec *spec)
 	if (!rc && spec->net_client)
 		rc = add_rules(ctx, jail_net_client_syscalls,
 			       jail_net_client_syscalls_count);
+	if (!rc && spec->net_client)
+		rc = add_socket_rules(ctx, spec->socket_families);
 	if (!rc && spec->files)
 		rc = add_rules(ctx, jail_file_syscalls, jail_file_syscalls_count);
+	if (!rc && spec->threads)
+		rc = add_thread_rules(ctx);
 #ifdef JAIL_SANITIZED
 	if (!rc)
 		rc = add_rules(ctx, jail_sanitizer_syscalls,
@@ -267,9 +257,11 @@ int jail_enter(const struct jail_spec *spec, const char **failed_step)
 {
 	const char *step = "rlimits";
 	int rc = apply_rlimits(spec);
-	if (!rc && spec->empty_root) {
+	if (!rc && !root_state.entered && (spec->n_binds || spec->uid)) {
+		rc = jail_enter_root(spec, &step);
+	} else if (!rc && !root_state.entered && spec->empty_root) {
 		step = "empty root";
-		rc = enter_empty_root();
+		rc = jail_new_root(&(struct jail_spec){ .n_binds = 0 });
 	}
 	if (!rc) {
 		step = "capabilities";
@@ -279,6 +271,16 @@ int jail_enter(const struct jail_spec *spec, const char **failed_step)
 		step = "no_new_privs";
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 			rc = -errno;
+	}
+	if (!rc) {
+		step = "landlock";
+		unsigned short ports[2 * JAIL_MAX_PORTS];
+		size_t n = 0;
+		for (size_t i = 0; i < root_state.n_ports; i++)
+			ports[n++] = root_state.ports[i];
+		for (size_t i = 0; i < spec->n_connect_ports && i < JAIL_MAX_PORTS; i++)
+			ports[n++] = spec->connect_ports[i];
+		rc = jail_landlock(ports, n);
 	}
 	if (!rc) {
 		step = "seccomp";

@@ -22,7 +22,6 @@ static const int vmm_syscalls[] = {
 	SCMP_SYS(poll),        /* waiting for stdin no longer than the deadline */
 	SCMP_SYS(clock_nanosleep), /* the guest's nanosleep (glibc's nanosleep) */
 	SCMP_SYS(sendto),      /* write_all() tries send(MSG_NOSIGNAL) first: stdout, kettle-psp */
-	SCMP_SYS(socket),      /* the connection to kettle-psp (--evidence) */
 	SCMP_SYS(connect),     /* ... to its unix socket */
 	SCMP_SYS(setsockopt),  /* ... with send and receive timeouts */
 	SCMP_SYS(openat),      /* --output-dir, its temporary files, the evidence file */
@@ -51,6 +50,9 @@ int vmm_enter_jail(void)
 		.ioctls = vmm_ioctls,
 		.n_ioctls = ARRAY_SIZE(vmm_ioctls),
 		.nofile = 64,
+		/* socket() only for the kettle-psp connection: unix stream. */
+		.net_client = 1,
+		.socket_families = JAIL_SOCK_UNIX,
 	};
 	/* stderr is the guest's: only failures may be logged on it, and the
 	 * caller reports those in its own one line. */

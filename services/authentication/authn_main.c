@@ -38,6 +38,7 @@
 #include "lib/log.h"
 #include "services/common/rpc.h"
 #include "services/common/rpc_pool.h"
+#include "services/common/service_jail.h"
 
 #define BOOTSTRAP_TRIES 50
 /* A handler waits at most this long for a free storage connection before
@@ -115,8 +116,10 @@ static int create_admin(void *ctx)
 static int serve(const struct kettle_config *cfg, struct authn *a,
 		 const char *admin_pw, size_t admin_len)
 {
-	static const int extra[] = { SCMP_SYS(nanosleep),
-				     SCMP_SYS(clock_nanosleep) };
+	static const int extra[] = {
+		SCMP_SYS(nanosleep),       /* the first admin waits for storage */
+		SCMP_SYS(clock_nanosleep), /* the same through glibc */
+	};
 	struct jail_spec spec = {
 		.syscalls = extra,
 		.n_syscalls = sizeof(extra) / sizeof(extra[0]),
@@ -250,7 +253,9 @@ int main(int argc, char **argv)
 
 	if (rc)
 		return rc;
-	rc = run(&cfg);
+	rc = service_jail_root(&cfg);
+	if (rc == 0)
+		rc = run(&cfg);
 	config_free(&cfg);
 	return rc < 0 ? 1 : 0;
 }

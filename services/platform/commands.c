@@ -1,8 +1,11 @@
 /* kettle-platform start / stop / status. */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -16,12 +19,50 @@
 
 #define START_TIMEOUT_MS 10000u
 #define STOP_TIMEOUT_MS 15000u
+/* Longer than a whole start of a few services. */
+#define LOCK_TIMEOUT_MS 120000u
 
 struct svc {
 	const char *name, *binary, *config;
 	int public_port;
 	char config_path[4096], pidfile[4096], log[4096];
 };
+
+/* The platform directory as one spelling: its services are known by
+ * config paths under it, whatever path (relative, through a symbolic
+ * link) a command was given. */
+static int canonical_dir(const char *dir, char *out)
+{
+	if (realpath(dir, out))
+		return 0;
+	fprintf(stderr, "kettle-platform: %s: %s; run `kettle-platform init %s` first\n",
+		dir, strerror(errno), dir);
+	return -errno;
+}
+
+/* start and stop take DIR/run/platform.lock, so that two of them never
+ * interleave on one platform (the second waits for the first). */
+static int lock_platform(const char *dir)
+{
+	char path[PATH_MAX + 32];
+	snprintf(path, sizeof(path), "%s/run/platform.lock", dir);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		fprintf(stderr, "kettle-platform: cannot open %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	for (unsigned waited = 0; flock(fd, LOCK_EX | LOCK_NB) != 0; waited += 100) {
+		if (errno != EWOULDBLOCK || waited >= LOCK_TIMEOUT_MS) {
+			fprintf(stderr, "kettle-platform: another kettle-platform start or stop holds %s; try again when it is done\n",
+				path);
+			close(fd);
+			return -1;
+		}
+		struct timespec ts = { 0, 100 * 1000000L };
+		nanosleep(&ts, NULL);
+	}
+	return fd;
+}
 
 static json_t *load_manifest(const char *dir)
 {
@@ -50,7 +91,7 @@ static int svc_from(const char *dir, json_t *entry, struct svc *s)
 	snprintf(rel, sizeof(rel), "run/%s.pid", s->name);
 	if (!rc)
 		rc = path_join(s->pidfile, sizeof(s->pidfile), dir, rel);
-	snprintf(rel, sizeof(rel), "logs/%s.log", s->name);
+	snprintf(rel, sizeof(rel), "logs/%s/%s.log", s->name, s->name);
 	if (!rc)
 		rc = path_join(s->log, sizeof(s->log), dir, rel);
 	return rc;
@@ -147,11 +188,19 @@ static int write_url(const char *dir, json_t *services, json_t *up)
 	return rc;
 }
 
-int platform_start(const char *dir, const char *self)
+int platform_start(const char *given_dir, const char *self)
 {
+	char dir[PATH_MAX];
+	if (canonical_dir(given_dir, dir))
+		return 1;
 	json_t *m = load_manifest(dir);
 	if (!m)
 		return 1;
+	int lock = lock_platform(dir);
+	if (lock < 0) {
+		json_decref(m);
+		return 1;
+	}
 	json_t *services = json_object_get(m, "services"), *e;
 	size_t i;
 	int failed = 0, started = 0, missing = 0;
@@ -184,7 +233,8 @@ int platform_start(const char *dir, const char *self)
 			failed = 1;
 			continue;
 		}
-		snprintf(pid_text, sizeof(pid_text), "%d\n", (int)pid);
+		snprintf(pid_text, sizeof(pid_text), "%d %llu\n", (int)pid,
+			 process_start_time(pid));
 		if (file_replace(s.pidfile, pid_text, 0600))
 			fprintf(stderr, "kettle-platform: cannot write %s\n", s.pidfile);
 		if (wait_healthy(dir, &s, pid)) {
@@ -203,14 +253,23 @@ int platform_start(const char *dir, const char *self)
 		       failed ? "others failed too" : "the others were started");
 	json_decref(up);
 	json_decref(m);
+	close(lock);
 	return failed ? 1 : 0;
 }
 
-int platform_stop(const char *dir)
+int platform_stop(const char *given_dir)
 {
+	char dir[PATH_MAX];
+	if (canonical_dir(given_dir, dir))
+		return 1;
 	json_t *m = load_manifest(dir);
 	if (!m)
 		return 1;
+	int lock = lock_platform(dir);
+	if (lock < 0) {
+		json_decref(m);
+		return 1;
+	}
 	json_t *list = json_object_get(m, "services");
 	int failed = 0;
 	/* Reverse start order: callers go before the services they call. */
@@ -233,11 +292,15 @@ int platform_stop(const char *dir)
 		printf("%s: stopped\n", s.name);
 	}
 	json_decref(m);
+	close(lock);
 	return failed;
 }
 
-int platform_status(const char *dir)
+int platform_status(const char *given_dir)
 {
+	char dir[PATH_MAX];
+	if (canonical_dir(given_dir, dir))
+		return 1;
 	json_t *m = load_manifest(dir);
 	if (!m)
 		return 1;

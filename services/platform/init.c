@@ -16,9 +16,13 @@
 #include "services/platform/pki.h"
 #include "services/platform/platform.h"
 #include "services/platform/services_table.h"
+#include "services/platform/users.h"
 
 #define CERT_DAYS 825
 #define MAX_SERVICES 16
+/* Each service's log: rotated at 8 MiB, 4 files kept (32 MiB at most). */
+#define LOG_MAX_BYTES (8 << 20)
+#define LOG_FILES 4
 
 struct ports {
 	int fds[2 * MAX_SERVICES];
@@ -166,9 +170,40 @@ static json_t *listen_obj(int port)
 	return json_pack("{s:s,s:i}", "address", "127.0.0.1", "port", port);
 }
 
+/* Its jail (lib/jail.h): its own files read-only, its data and log
+ * directories writable, its peers' ports, and its user when init runs as
+ * root. Paths are relative to DIR like every path in the config. */
+static json_t *jail_obj(const struct platform_service **svcs, size_t n, size_t i,
+			const int *ports, const struct service_user *u)
+{
+	const struct platform_service *s = svcs[i];
+	char cert[128], key[128], data[128], logs[128];
+	snprintf(cert, sizeof(cert), "certs/%s.pem", s->name);
+	snprintf(key, sizeof(key), "certs/%s.key", s->name);
+	snprintf(data, sizeof(data), "data/%s", s->name);
+	snprintf(logs, sizeof(logs), "logs/%s", s->name);
+	json_t *j = json_pack("{s:[s,s,s],s:[s,s],s:[]}", "read", cert, key, PLATFORM_CA_CERT,
+			      "write", data, logs, "connect");
+	if (!j)
+		return NULL;
+	json_t *read = json_object_get(j, "read"), *connect = json_object_get(j, "connect");
+	for (const char *const *f = s->own_files; f && *f; f++)
+		json_array_append_new(read, json_string(*f));
+	for (const char *const *c = s->calls; c && *c; c++)
+		for (size_t k = 0; k < n; k++)
+			if (strcmp(svcs[k]->name, *c) == 0)
+				json_array_append_new(connect, json_integer(ports[k]));
+	if (u->uid) {
+		json_object_set_new(j, "uid", json_integer(u->uid));
+		json_object_set_new(j, "gid", json_integer(u->gid));
+	}
+	return j;
+}
+
 static int write_configs(const char *dir, const struct platform_service **svcs,
 			 size_t n, const int *ports, const int *public_ports,
-			 const struct init_secrets *secrets)
+			 const struct init_secrets *secrets,
+			 const struct service_user *users)
 {
 	json_t *peers = json_object();
 	for (size_t i = 0; i < n; i++) {
@@ -195,6 +230,16 @@ static int write_configs(const char *dir, const struct platform_service **svcs,
 		}
 		if (s->public_listener)
 			json_object_set_new(cfg, "public", listen_obj(public_ports[i]));
+		/* The service writes and rotates its own log (lib/log) in a
+		 * directory only it may write. */
+		char log_file[160];
+		snprintf(log_file, sizeof(log_file), "logs/%s/%s.log", s->name, s->name);
+		json_object_set_new(cfg, "log", json_pack("{s:s,s:i,s:i}", "file", log_file,
+							   "max_bytes", LOG_MAX_BYTES,
+							   "files", LOG_FILES));
+		json_t *jail = jail_obj(svcs, n, i, ports, &users[i]);
+		if (!jail || json_object_set_new(cfg, "jail", jail))
+			rc = -ENOMEM;
 		if (s->add_config && s->add_config(cfg, secrets))
 			rc = -ENOMEM;
 		snprintf(name, sizeof(name), "%s.json", s->name);
@@ -202,6 +247,9 @@ static int write_configs(const char *dir, const struct platform_service **svcs,
 			rc = path_join(path, sizeof(path), dir, name);
 		if (!rc)
 			rc = make_subdir(dir, data);
+		snprintf(name, sizeof(name), "logs/%s", s->name);
+		if (!rc)
+			rc = make_subdir(dir, name);
 		if (!rc)
 			rc = file_create_json(path, cfg, 0600);
 		json_decref(cfg);
@@ -211,15 +259,21 @@ static int write_configs(const char *dir, const struct platform_service **svcs,
 }
 
 static int write_manifest(const char *dir, const struct platform_service **svcs,
-			  size_t n, const int *public_ports)
+			  size_t n, const int *public_ports,
+			  const struct service_user *users)
 {
 	json_t *list = json_array();
 	for (size_t i = 0; i < n; i++) {
 		char cfg[128];
 		snprintf(cfg, sizeof(cfg), "%s.json", svcs[i]->name);
-		json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:i}",
+		json_t *e = json_pack("{s:s,s:s,s:s,s:i}",
 			"name", svcs[i]->name, "binary", svcs[i]->binary,
-			"config", cfg, "public_port", public_ports[i]));
+			"config", cfg, "public_port", public_ports[i]);
+		if (e && users[i].uid) {
+			json_object_set_new(e, "uid", json_integer(users[i].uid));
+			json_object_set_new(e, "gid", json_integer(users[i].gid));
+		}
+		json_array_append_new(list, e);
 	}
 	json_t *m = json_pack("{s:i,s:o,s:s,s:s,s:s}", "version", 1, "services", list,
 			      "ca", PLATFORM_CA_CERT, "client_cert", PLATFORM_CLIENT_CERT,
@@ -232,7 +286,59 @@ static int write_manifest(const char *dir, const struct platform_service **svcs,
 	return rc;
 }
 
-int platform_init(const char *dir, int test_services)
+/* Each service's user: those given, the others allocated when init runs
+ * as root; without root, none (the services keep the caller's uid). */
+static int choose_users(const struct platform_service **svcs, size_t n,
+			const struct service_user *given, size_t n_given,
+			struct service_user *users)
+{
+	for (size_t i = 0; i < n; i++)
+		users[i] = (struct service_user){ svcs[i]->name, 0, 0 };
+	for (size_t g = 0; g < n_given; g++) {
+		size_t i = 0;
+		while (i < n && strcmp(users[i].name, given[g].name) != 0)
+			i++;
+		if (i == n) {
+			fprintf(stderr, "kettle-platform: --user %s: this platform has no such service\n",
+				given[g].name);
+			return -EINVAL;
+		}
+		users[i].uid = given[g].uid;
+		users[i].gid = given[g].gid;
+	}
+	if (geteuid() != 0) {
+		if (n_given)
+			fprintf(stderr, "kettle-platform: --user needs init to run as root (it gives the service its files)\n");
+		return n_given ? -EPERM : 0;
+	}
+	int rc = users_allocate(users, n);
+	if (rc)
+		fprintf(stderr, "kettle-platform: no free block of user ids from %#x: %s; give them with --user\n",
+			USERS_FIRST_ID, strerror(-rc));
+	return rc;
+}
+
+/* Its key, data and log directories and own files become its own; the
+ * rest (CA key, configs, other services' files) stays root's. */
+static int give_files(const char *dir, const struct platform_service *s,
+		      const struct service_user *u)
+{
+	char rel[128];
+	snprintf(rel, sizeof(rel), "certs/%s.key", s->name);
+	int rc = users_own(dir, rel, u, 0600);
+	snprintf(rel, sizeof(rel), "data/%s", s->name);
+	if (!rc)
+		rc = users_own(dir, rel, u, 0700);
+	snprintf(rel, sizeof(rel), "logs/%s", s->name);
+	if (!rc)
+		rc = users_own(dir, rel, u, 0700);
+	for (const char *const *f = s->own_files; !rc && f && *f; f++)
+		rc = users_own(dir, *f, u, 0600);
+	return rc;
+}
+
+int platform_init(const char *dir, int test_services,
+		  const struct service_user *given, size_t n_given)
 {
 	int rc = prepare_dir(dir);
 	if (rc == -EEXIST) {
@@ -248,6 +354,10 @@ int platform_init(const char *dir, int test_services)
 	for (size_t i = 0; i < platform_services_count && n < MAX_SERVICES; i++)
 		if (!platform_services[i].test_only || test_services)
 			svcs[n++] = &platform_services[i];
+
+	struct service_user users[MAX_SERVICES];
+	if (choose_users(svcs, n, given, n_given, users))
+		return 1;
 
 	struct pki_ca ca = { 0 };
 	struct ports held = { .n = 0 };
@@ -292,11 +402,15 @@ int platform_init(const char *dir, int test_services)
 					PLATFORM_ADMIN_PASSWORD };
 	if (!rc) {
 		step = "configuration files";
-		rc = write_configs(dir, svcs, n, ports, public_ports, &secrets);
+		rc = write_configs(dir, svcs, n, ports, public_ports, &secrets, users);
+	}
+	for (size_t i = 0; !rc && i < n && users[i].uid; i++) {
+		step = "ownership of the services' files";
+		rc = give_files(dir, svcs[i], &users[i]);
 	}
 	if (!rc) {
 		step = "manifest";
-		rc = write_manifest(dir, svcs, n, public_ports);
+		rc = write_manifest(dir, svcs, n, public_ports, users);
 	}
 	release_ports(&held);
 	pki_ca_free(&ca);
@@ -306,6 +420,12 @@ int platform_init(const char *dir, int test_services)
 		return 1;
 	}
 	printf("platform created in %s (%zu services)\n", dir, n);
+	for (size_t i = 0; i < n; i++)
+		if (users[i].uid)
+			printf("%s runs as uid %u gid %u\n", users[i].name, (unsigned)users[i].uid,
+			       (unsigned)users[i].gid);
+	if (n && !users[0].uid)
+		printf("not run as root: the services will keep the uid that starts them\n");
 	printf("admin user: admin\nadmin password (shown once; also in %s/%s): %s\n",
 	       dir, PLATFORM_ADMIN_PASSWORD, password);
 	OPENSSL_cleanse(password, sizeof(password));

@@ -3,7 +3,12 @@
 #ifndef KETTLE_PLATFORM_PLATFORM_H
 #define KETTLE_PLATFORM_PLATFORM_H
 
-int platform_init(const char *dir, int test_services);
+#include <stddef.h>
+
+struct service_user;
+/* given: users from --user (may be empty). */
+int platform_init(const char *dir, int test_services,
+		  const struct service_user *given, size_t n_given);
 int platform_start(const char *dir, const char *self);
 int platform_stop(const char *dir);
 int platform_status(const char *dir);

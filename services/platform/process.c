@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -58,11 +59,33 @@ int process_find_binary(const char *self, const char *binary,
 	return -ENOENT;
 }
 
+/* The log belongs to whoever owns its directory (the service's user when
+ * init ran as root): only that service may write it or rotate it. */
+static int open_log(const char *log)
+{
+	char dir[4096];
+	struct stat st;
+	int fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -errno;
+	snprintf(dir, sizeof(dir), "%s", log);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	if (slash && geteuid() == 0 && stat(dir, &st) == 0 && st.st_uid != 0 &&
+	    fchown(fd, st.st_uid, st.st_gid) != 0) {
+		int e = errno;
+		close(fd);
+		return -e;
+	}
+	return fd;
+}
+
 pid_t process_spawn(const char *binary, const char *config, const char *log)
 {
-	int logfd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	int logfd = open_log(log);
 	if (logfd < 0)
-		return -errno;
+		return logfd;
 	int nullfd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (nullfd < 0) {
 		int e = errno;
@@ -75,6 +98,10 @@ pid_t process_spawn(const char *binary, const char *config, const char *log)
 		 * reach the services; `stop` does. */
 		setsid();
 		if (dup2(nullfd, 0) < 0 || dup2(logfd, 1) < 0 || dup2(logfd, 2) < 0)
+			_exit(127);
+		/* Nothing of the launcher's (a caller's descriptors, the
+		 * platform lock) reaches the service. */
+		if (close_range(3, ~0u, 0) != 0)
 			_exit(127);
 		execl(binary, binary, "--config", config, (char *)NULL);
 		dprintf(2, "kettle-platform: cannot run %s: %s\n", binary, strerror(errno));
@@ -101,6 +128,21 @@ static ssize_t read_proc(pid_t pid, const char *name, char *buf, size_t size)
 		return 0;
 	buf[n] = '\0';
 	return n;
+}
+
+/* Field 22 of /proc/pid/stat: when the process started, in clock ticks
+ * since boot; with the pid it names one process for the life of the
+ * system. 0 if unknown. */
+unsigned long long process_start_time(pid_t pid)
+{
+	char buf[1024];
+	if (read_proc(pid, "stat", buf, sizeof(buf)) == 0)
+		return 0;
+	char *p = strrchr(buf, ')');
+	/* After "pid (comm)" come fields 3..: skip 19 to reach field 22. */
+	for (int field = 2; p && field < 22; field++)
+		p = strchr(p + 1, ' ');
+	return p ? strtoull(p + 1, NULL, 10) : 0;
 }
 
 /* Whether /proc/pid/cmdline holds arg (guards against a reused pid). */
@@ -130,9 +172,13 @@ pid_t process_running(const char *pidfile, const char *config)
 	if (!f)
 		return 0;
 	long pid = 0;
-	int ok = fscanf(f, "%ld", &pid) == 1;
+	unsigned long long started = 0;
+	int fields = fscanf(f, "%ld %llu", &pid, &started);
 	fclose(f);
-	if (!ok || pid <= 1 || pid > 1 << 22)
+	if (fields < 1 || pid <= 1 || pid > 1 << 22)
+		return 0;
+	/* A pid file from before start times were recorded has only the pid. */
+	if (fields == 2 && process_start_time((pid_t)pid) != started)
 		return 0;
 	return alive((pid_t)pid) && cmdline_has((pid_t)pid, config) ? (pid_t)pid : 0;
 }

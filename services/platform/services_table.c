@@ -1,6 +1,8 @@
 /* The services of a Kettle platform; see services_table.h. */
 #include "services/platform/services_table.h"
 
+#include "services/platform/platform.h"
+
 /* storage encrypts values at rest with the key made by init. */
 static int storage_config(json_t *cfg, const struct init_secrets *s)
 {
@@ -17,11 +19,17 @@ static int authentication_config(json_t *cfg, const struct init_secrets *s)
 				   json_string(s->admin_password_file));
 }
 
+static const char *const storage_files[] = { PLATFORM_STORAGE_KEY, NULL };
+static const char *const authentication_files[] = { PLATFORM_ADMIN_PASSWORD, NULL };
+static const char *const calls_storage[] = { "storage", NULL };
+
 const struct platform_service platform_services[] = {
-	{ "storage", "kettle-storage", 0, 0, storage_config },
-	{ "authentication", "kettle-authentication", 1, 0, authentication_config },
-	/* The framework's test service (tests/services/common). */
-	{ "echo", "kettle-echo", 1, 1, NULL },
+	{ "storage", "kettle-storage", 0, 0, storage_config, storage_files, NULL },
+	{ "authentication", "kettle-authentication", 1, 0, authentication_config,
+	  authentication_files, calls_storage },
+	/* The framework's test service (tests/services/common); it may call
+	 * storage so that its jail tests can tell a peer from a non-peer. */
+	{ "echo", "kettle-echo", 1, 1, NULL, NULL, calls_storage },
 };
 const size_t platform_services_count =
 	sizeof(platform_services) / sizeof(platform_services[0]);

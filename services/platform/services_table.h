@@ -21,6 +21,13 @@ struct platform_service {
 	int test_only;       /* only with `init --test-services` */
 	/* Add service-specific keys to the config object; may be NULL. */
 	int (*add_config)(json_t *cfg, const struct init_secrets *s);
+	/* Files of the platform directory it reads besides its certificate,
+	 * its key and the CA certificate (NULL-terminated, may be NULL):
+	 * mounted read-only in its jail and owned by its uid. */
+	const char *const *own_files;
+	/* Peers it calls (NULL-terminated, may be NULL): its jail may
+	 * connect to their internal ports and no other. */
+	const char *const *calls;
 };
 
 extern const struct platform_service platform_services[];

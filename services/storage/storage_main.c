@@ -30,6 +30,7 @@
 #include "services/storage/keyring.h"
 #include "lib/log.h"
 #include "services/common/rpc.h"
+#include "services/common/service_jail.h"
 #include "services/storage/storage_api.h"
 #include "services/storage/store.h"
 
@@ -119,8 +120,10 @@ static int make_dir(const char *path)
 
 /* LMDB and the blob store work on files already under data_dir. */
 static const int storage_syscalls[] = {
-	SCMP_SYS(pwritev), SCMP_SYS(preadv), SCMP_SYS(fcntl),
-	SCMP_SYS(sched_yield),
+	SCMP_SYS(pwritev),     /* LMDB writes dirty pages in one call */
+	SCMP_SYS(preadv),      /* LMDB reads meta pages */
+	SCMP_SYS(fcntl),       /* LMDB's reader-table locks (F_SETLK) */
+	SCMP_SYS(sched_yield), /* LMDB waiting on a contended reader slot */
 };
 
 static int serve(const struct kettle_config *cfg, struct storage_service *svc)
@@ -147,6 +150,8 @@ int main(int argc, char **argv)
 	if (rc)
 		return rc;
 	rc = 1;
+	if (service_jail_root(&cfg) < 0)
+		goto out_cfg;
 	if (!cfg.data_dir) {
 		fprintf(stderr, "kettle-storage: the configuration needs \"data_dir\"\n");
 		goto out_cfg;

@@ -1,11 +1,19 @@
 /* kettle-echo: a tiny service built on services/common, used by the tests of
  * the framework and of kettle-platform. Usage: kettle-echo --config FILE.
- * It enters the jail unless started with --no-jail. */
+ * It enters the jail unless started with --no-jail: the same two steps as
+ * the real services (service_jail_root, then jail_enter), with files and
+ * peer connections allowed so that /probe/ can show, from inside, what the
+ * jail holds back. */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <seccomp.h>
 
@@ -13,6 +21,7 @@
 #include "lib/jail.h"
 #include "lib/log.h"
 #include "services/common/rpc.h"
+#include "services/common/service_jail.h"
 
 /* POST /echo: the JSON body back. */
 static void echo(void *ctx, const struct rpc_request *req, struct rpc_response *resp)
@@ -71,6 +80,49 @@ static void hello(void *ctx, const struct rpc_request *req, struct rpc_response 
 	rpc_reply_json(resp, 200, json_pack("{s:s}", "hello", "world"));
 }
 
+static void probe_reply(struct rpc_response *resp, int err)
+{
+	rpc_reply_json(resp, 200, json_pack("{s:i,s:s}", "errno", err, "error",
+					    err ? strerror(err) : "none"));
+}
+
+/* GET /probe/open?path=P[&create=1]: the errno of opening P from inside
+ * the jail (0: it opened). */
+static void probe_open(void *ctx, const struct rpc_request *req, struct rpc_response *resp)
+{
+	(void)ctx;
+	const char *path = rpc_query(req, "path");
+	if (!path) {
+		rpc_bad_request(resp, "path is required.");
+		return;
+	}
+	int flags = rpc_query(req, "create") ? O_WRONLY | O_CREAT : O_RDONLY;
+	int fd = open(path, flags | O_CLOEXEC, 0600);
+	int err = fd < 0 ? errno : 0;
+	if (fd >= 0)
+		close(fd);
+	probe_reply(resp, err);
+}
+
+/* GET /probe/connect?port=N[&addr=A]: the errno of a TCP connect. */
+static void probe_connect(void *ctx, const struct rpc_request *req, struct rpc_response *resp)
+{
+	(void)ctx;
+	const char *port = rpc_query(req, "port"), *addr = rpc_query(req, "addr");
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	long p = port ? strtol(port, NULL, 10) : 0;
+	if (p < 1 || p > 65535 || inet_pton(AF_INET, addr ? addr : "127.0.0.1", &a.sin_addr) != 1) {
+		rpc_bad_request(resp, "port must be 1 to 65535 and addr an IPv4 address.");
+		return;
+	}
+	a.sin_port = htons((uint16_t)p);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int err = fd < 0 ? errno : connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0 ? 0 : errno;
+	if (fd >= 0)
+		close(fd);
+	probe_reply(resp, err);
+}
+
 static const char *const storage_only[] = { "storage", NULL };
 
 static const struct rpc_route routes[] = {
@@ -81,6 +133,8 @@ static const struct rpc_route routes[] = {
 	{ "PUT", "/raw/", raw, NULL, RPC_ROUTE_PREFIX | RPC_ROUTE_RAW },
 	{ "POST", "/storage-only", echo, storage_only, 0 },
 	{ "GET", "/hello", hello, NULL, RPC_ROUTE_PUBLIC },
+	{ "GET", "/probe/open", probe_open, NULL, 0 },
+	{ "GET", "/probe/connect", probe_connect, NULL, 0 },
 };
 
 int main(int argc, char **argv)
@@ -110,6 +164,8 @@ int main(int argc, char **argv)
 	}
 	log_init(cfg.service);
 	int rc = 1;
+	if (jailed && service_jail_root(&cfg))
+		goto out_cfg;
 	struct rpc_server *srv = rpc_server_new(&cfg, NULL);
 	if (!srv)
 		goto out;
@@ -117,11 +173,14 @@ int main(int argc, char **argv)
 	    rpc_server_listen(srv))
 		goto out;
 	if (jailed) {
-		static const int extra[] = { SCMP_SYS(nanosleep), SCMP_SYS(clock_nanosleep) };
+		static const int extra[] = {
+			SCMP_SYS(nanosleep),       /* GET /slow */
+			SCMP_SYS(clock_nanosleep), /* the same through glibc */
+		};
 		struct jail_spec spec = {
 			.server = 1, .syscalls = extra,
 			.n_syscalls = sizeof(extra) / sizeof(extra[0]),
-			.nofile = 512, .empty_root = 1,
+			.nofile = 512, .empty_root = 1, .files = 1, .net_client = 1,
 		};
 		if (jail_enter(&spec, NULL))
 			goto out;
@@ -129,6 +188,7 @@ int main(int argc, char **argv)
 	rc = rpc_server_run(srv) ? 1 : 0;
 out:
 	rpc_server_free(srv);
+out_cfg:
 	config_free(&cfg);
 	return rc;
 }

@@ -11,19 +11,12 @@
 #include <openssl/x509v3.h>
 
 #include "services/common/config.h"
-#include "tests/tap.h"
-#include "tests/harness/proc.h"
 #include "tests/harness/tmp.h"
+#include "tests/harness/proc.h"
+#include "tests/tap.h"
 #include "tests/services/common/test_util.h"
+#include "tests/services/platform/platform_cli.h"
 
-static char *platform_bin;
-static char bin_env[4200];
-
-static int run(const char *cmd, const char *dir, char *out, size_t len)
-{
-	char *argv[] = { platform_bin, (char *)cmd, (char *)dir, NULL };
-	return harness_run_text(argv, bin_env, out, len);
-}
 
 static mode_t mode_of(const char *dir, const char *name)
 {
@@ -96,19 +89,11 @@ static int read_text(const char *dir, const char *name, char *out, size_t len)
 
 int main(int argc, char **argv)
 {
-	if (argc != 3) {
-		fprintf(stderr, "usage: %s KETTLE_PLATFORM DIR_OF_KETTLE_ECHO\n", argv[0]);
+	if (platform_cli_args(argc, argv))
 		return 2;
-	}
-	platform_bin = argv[1];
-	snprintf(bin_env, sizeof(bin_env), "KETTLE_BIN_DIR=%s", argv[2]);
 	char tmp[1024], dir[2048], dir2[2048], out[16384], text[4096];
-	CHECK(harness_temp_dir(tmp, sizeof(tmp), "platform") == 0, "temp dir");
-	snprintf(dir, sizeof(dir), "%s/p", tmp);
-	snprintf(dir2, sizeof(dir2), "%s/q", tmp);
-
+	CHECK(platform_cli_new("platform", tmp, dir, out, sizeof(out)) == 0, "init succeeds");
 	char *init[] = { platform_bin, "init", dir, "--test-services", NULL };
-	CHECK(harness_run_text(init, NULL, out, sizeof(out)) == 0, "init succeeds");
 	CHECK(mode_of(dir, ".") == 0700, "DIR is 0700");
 	CHECK(read_text(dir, "admin.password", text, sizeof(text)) == 0 &&
 	      strlen(text) == 24 && strspn(text, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == 24,
@@ -166,13 +151,26 @@ int main(int argc, char **argv)
 		for (int j = i + 1; j < np; j++)
 			distinct &= ports[i] != ports[j];
 	CHECK(distinct, "five distinct loopback ports");
+	for (size_t i = 0; i < 3; i++) {
+		char want[128];
+		snprintf(path, sizeof(path), "%s/%s.json", dir, services[i]);
+		snprintf(want, sizeof(want), "logs/%s/%s.log", services[i], services[i]);
+		json_t *j = json_load_file(path, 0, NULL);
+		json_t *log = json_object_get(j, "log");
+		const char *file = json_string_value(json_object_get(log, "file"));
+		CHECK(file && strcmp(file, want) == 0 &&
+		      json_integer_value(json_object_get(log, "max_bytes")) == 8 << 20 &&
+		      json_integer_value(json_object_get(log, "files")) == 4,
+		      "%s.json: log in %s, rotated at 8 MiB, 4 files", services[i], want);
+		json_decref(j);
+	}
 
 	CHECK(harness_run_text(init, NULL, out, sizeof(out)) == 1 && strstr(out, "refusing"),
-	      "init refuses an existing platform: %s", out);
+	      "init refuses an existing platform");
 	CHECK(read_text(dir, "admin.password", text, sizeof(text)) == 0 &&
 	      strcmp(text, password) == 0, "the existing platform is untouched");
 
-	CHECK(run("start", dir, out, sizeof(out)) == 0 && strstr(out, "echo: started"),
+	CHECK(platform_cli_run("start", dir, out, sizeof(out)) == 0 && strstr(out, "echo: started"),
 	      "start starts the test service");
 	CHECK(read_text(dir, "url", text, sizeof(text)) == 0 &&
 	      strncmp(text, "https://127.0.0.1:", 18) == 0 && strstr(out, text),
@@ -184,21 +182,22 @@ int main(int argc, char **argv)
 	      r.status == 200, "the URL answers /healthz");
 	rpc_result_clear(&r);
 	rpc_client_free(pub);
-	CHECK(size_of(dir, "logs/echo.log") > 0 && size_of(dir, "run/echo.pid") > 0,
+	CHECK(size_of(dir, "logs/echo/echo.log") > 0 && size_of(dir, "run/echo.pid") > 0,
 	      "log and pid files written");
-	CHECK(run("status", dir, out, sizeof(out)) >= 0 && strstr(out, "echo: running") &&
+	CHECK(platform_cli_run("status", dir, out, sizeof(out)) >= 0 && strstr(out, "echo: running") &&
 	      strstr(out, "healthy") && !strstr(out, "echo: running (pid 0"),
 	      "status reports echo running and healthy");
-	CHECK(run("start", dir, out, sizeof(out)) == 0 && strstr(out, "echo: already running"),
+	CHECK(platform_cli_run("start", dir, out, sizeof(out)) == 0 && strstr(out, "echo: already running"),
 	      "a second start leaves a running service alone");
-	CHECK(run("stop", dir, out, sizeof(out)) == 0 && strstr(out, "echo: stopped"),
+	CHECK(platform_cli_run("stop", dir, out, sizeof(out)) == 0 && strstr(out, "echo: stopped"),
 	      "stop stops it");
-	CHECK(run("status", dir, out, sizeof(out)) == 3 && strstr(out, "echo: stopped"),
+	CHECK(platform_cli_run("status", dir, out, sizeof(out)) == 3 && strstr(out, "echo: stopped"),
 	      "status afterwards: stopped, exit 3");
-	CHECK(size_of(dir, "logs/echo.log") > 0 && read_text(dir, "logs/echo.log", text, sizeof(text)) == 0,
+	CHECK(size_of(dir, "logs/echo/echo.log") > 0 && read_text(dir, "logs/echo/echo.log", text, sizeof(text)) == 0,
 	      "the log survives");
 
 	/* A second platform: one service that does not exist, one that fails. */
+	snprintf(dir2, sizeof(dir2), "%s/q", tmp);
 	char *init2[] = { platform_bin, "init", dir2, "--test-services", NULL };
 	CHECK(harness_run_text(init2, NULL, out, sizeof(out)) == 0, "second platform created");
 	snprintf(path, sizeof(path), "%s/platform.json", dir2);
@@ -215,14 +214,55 @@ int main(int argc, char **argv)
 	FILE *f = fopen(path, "w");
 	fputs("{\"service\":\"echo\"}", f);
 	fclose(f);
-	int rc = run("start", dir2, out, sizeof(out));
-	CHECK(strstr(out, "ghost: missing") != NULL, "a missing binary is named: %s", out);
-	CHECK(rc == 1 && strstr(out, "echo exited during start-up; see") && strstr(out, "logs/echo.log"),
+	int rc = platform_cli_run("start", dir2, out, sizeof(out));
+	CHECK(strstr(out, "ghost: missing") != NULL, "a missing binary is named");
+	CHECK(rc == 1 && strstr(out, "echo exited during start-up; see") && strstr(out, "logs/echo/echo.log"),
 	      "a service that dies names itself and its log");
-	CHECK(read_text(dir2, "logs/echo.log", text, sizeof(text)) == 0 &&
+	CHECK(read_text(dir2, "logs/echo/echo.log", text, sizeof(text)) == 0 &&
 	      strstr(text, "missing field \\\"listen\\\""), "its log says why");
-	CHECK(run("status", tmp, out, sizeof(out)) == 1 && strstr(out, "not a platform"),
+	CHECK(platform_cli_run("status", tmp, out, sizeof(out)) == 1 && strstr(out, "not a platform"),
 	      "commands on a directory without a platform say so");
+
+	/* Users: given with --user, the others allocated (as root). */
+	char dir3[2100];
+	snprintf(dir3, sizeof(dir3), "%s/r", tmp);
+	char *bad_id[] = { platform_bin, "init", dir3, "--user", "echo=0", NULL };
+	CHECK(harness_run_text(bad_id, NULL, out, sizeof(out)) == 2 && strstr(out, "SERVICE=UID"),
+	      "--user echo=0 is refused with the expected form");
+	if (geteuid() != 0) {
+		TAP_SKIP("--user and per-service ownership: not root, init gives no users");
+	} else {
+		char *ghost[] = { platform_bin, "init", dir3, "--user", "ghost=2000000001", NULL };
+		CHECK(harness_run_text(ghost, NULL, out, sizeof(out)) == 1 && strstr(out, "no such service"),
+		      "--user for a service the platform lacks is refused");
+		harness_remove_tree(dir3);
+		char *given[] = { platform_bin, "init", dir3, "--test-services", "--user",
+				  "echo=2000000001:2000000002", NULL };
+		CHECK(harness_run_text(given, NULL, out, sizeof(out)) == 0 &&
+		      strstr(out, "echo runs as uid 2000000001 gid 2000000002"), "init --user echo=UID:GID");
+		struct stat st;
+		snprintf(path, sizeof(path), "%s/certs/echo.key", dir3);
+		CHECK(stat(path, &st) == 0 && st.st_uid == 2000000001 && st.st_gid == 2000000002 &&
+		      (st.st_mode & 0777) == 0600, "echo's key is echo's, 0600");
+		snprintf(path, sizeof(path), "%s/data/echo", dir3);
+		CHECK(stat(path, &st) == 0 && st.st_uid == 2000000001 && (st.st_mode & 0777) == 0700,
+		      "echo's data dir is echo's, 0700");
+		snprintf(path, sizeof(path), "%s/keys/storage.key", dir3);
+		struct stat sk;
+		CHECK(stat(path, &sk) == 0 && sk.st_uid >= 0x70000000u && sk.st_uid != 2000000001,
+		      "the storage key is storage's (uid %u, allocated)", (unsigned)sk.st_uid);
+		snprintf(path, sizeof(path), "%s/keys/ca.key", dir3);
+		CHECK(stat(path, &st) == 0 && st.st_uid == 0 && (st.st_mode & 0777) == 0600,
+		      "the CA key stays root's");
+		snprintf(path, sizeof(path), "%s/echo.json", dir3);
+		json_t *j = json_load_file(path, 0, NULL);
+		json_t *jail = json_object_get(j, "jail");
+		CHECK(json_integer_value(json_object_get(jail, "uid")) == 2000000001 &&
+		      json_integer_value(json_object_get(jail, "gid")) == 2000000002 &&
+		      json_array_size(json_object_get(jail, "connect")) == 1,
+		      "echo.json's jail: its uid, gid and one peer port (storage)");
+		json_decref(j);
+	}
 	harness_remove_tree(tmp);
 	TAP_DONE();
 }
