@@ -2,13 +2,15 @@
 /* Enters kettle-vmm's own jail (vmm_enter_jail, the same code kettle-vmm
  * links) and then makes the one syscall named by argv[1], with arguments
  * that make it fail harmlessly if it is let through (fd -1, NULL
- * pointers); for ioctl, argv[2] is the request number. Exits 0 once the
+ * pointers); for ioctl, argv[2] is the request number, for socket the
+ * address family (a stream socket is asked for). Exits 0 once the
  * syscall has returned, 2 when it could not enter the jail; the filter
  * kills it with SIGSYS for a syscall it does not allow. */
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -32,6 +34,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "ioctl") == 0)
 		syscall(nr, -1, request, 0);
+	else if (strcmp(argv[1], "socket") == 0)
+		syscall(nr, (int)request, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	else
 		syscall(nr, -1, 0, 0, 0, 0, 0);
 	return 0;

@@ -6,6 +6,7 @@
  * must come back. No KVM needed. */
 #include <signal.h>
 #include <stdio.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <linux/kvm.h>
 #include <sys/ioctl.h>
@@ -54,12 +55,24 @@ static void test_other_unneeded_syscalls_killed(void)
 static void test_used_syscalls_allowed(void)
 {
 	static const char *const allowed[] = {
-		"read", "write", "close", "poll", "setitimer", "clock_nanosleep", "sendto", "socket",
+		"read", "write", "close", "poll", "setitimer", "clock_nanosleep", "sendto",
 		"connect", "setsockopt", "openat", "fsync", "renameat", "rename", "unlinkat", "unlink",
 		"newfstatat",
 	};
 	for (size_t i = 0; i < sizeof allowed / sizeof allowed[0]; i++)
 		CHECK(probe(allowed[i], NULL) == 0, "%s is allowed", allowed[i]);
+}
+
+/* The only socket kettle-vmm makes is its connection to kettle-psp. */
+static void test_socket_families(void)
+{
+	char family[16];
+	snprintf(family, sizeof family, "%d", AF_UNIX);
+	CHECK(probe("socket", family) == 0, "a unix stream socket is allowed");
+	snprintf(family, sizeof family, "%d", AF_INET);
+	CHECK(probe("socket", family) == KILLED, "an IPv4 socket kills kettle-vmm");
+	snprintf(family, sizeof family, "%d", AF_NETLINK);
+	CHECK(probe("socket", family) == KILLED, "a netlink socket kills kettle-vmm");
 }
 
 static void test_ioctl_requests(void)
@@ -82,6 +95,7 @@ int main(void)
 	test_server_syscalls_killed();
 	test_other_unneeded_syscalls_killed();
 	test_used_syscalls_allowed();
+	test_socket_families();
 	test_ioctl_requests();
 	TAP_DONE();
 }
