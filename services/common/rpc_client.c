@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -30,6 +31,7 @@
 #include "services/common/tls.h"
 
 struct rpc_client {
+	pthread_mutex_t lock; /* one call at a time */
 	struct event_base *base;
 	SSL_CTX *ctx;
 	struct evhttp_connection *conn;
@@ -52,6 +54,18 @@ struct call_state {
 	enum evhttp_request_error error;
 	int error_set;
 };
+
+static _Thread_local int thread_failed;
+
+int rpc_client_thread_failed(void)
+{
+	return thread_failed;
+}
+
+void rpc_client_thread_reset(void)
+{
+	thread_failed = 0;
+}
 
 static int expect_cn_index = -1;
 static pthread_once_t expect_cn_once = PTHREAD_ONCE_INIT;
@@ -141,6 +155,7 @@ struct rpc_client *rpc_client_new(const struct rpc_client_opts *opts, char *err,
 	if (sigaction(SIGPIPE, NULL, &old) == 0 && old.sa_handler == SIG_DFL)
 		signal(SIGPIPE, SIG_IGN);
 	pthread_once(&expect_cn_once, make_expect_cn_index);
+	pthread_mutex_init(&c->lock, NULL);
 	c->timeout_ms = opts->timeout_ms ? opts->timeout_ms : 10000;
 	c->max_response = opts->max_response ? opts->max_response : 16u << 20;
 	c->headers = json_object();
@@ -180,7 +195,7 @@ struct rpc_client *rpc_client_for_peer(const struct kettle_config *cfg,
 	}
 	struct rpc_client_opts opts = {
 		.url = url, .ca = cfg->ca, .cert = cfg->cert, .key = cfg->key,
-		.expect_cn = peer, .timeout_ms = cfg->timeout_ms,
+		.expect_cn = peer, .timeout_ms = cfg->call_timeout_ms,
 	};
 	return rpc_client_new(&opts, err, errlen);
 }
@@ -372,6 +387,19 @@ int rpc_client_call_raw(struct rpc_client *c, const char *method,
 			struct rpc_result *out)
 {
 	memset(out, 0, sizeof(*out));
+	/* Waiting for another thread's call is part of this call's deadline. */
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += c->timeout_ms / 1000;
+	until.tv_nsec += (long)(c->timeout_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	if (pthread_mutex_timedlock(&c->lock, &until) != 0) {
+		thread_failed = 1;
+		return -ETIMEDOUT;
+	}
 	c->err[0] = '\0';
 	int reused;
 	int rc = call_once(c, method, path, content_type, data, len, bearer, out,
@@ -391,6 +419,9 @@ int rpc_client_call_raw(struct rpc_client *c, const char *method,
 				: strerror(-rc));
 		rpc_result_clear(out);
 	}
+	if (rc || out->status == 503)
+		thread_failed = 1;
+	pthread_mutex_unlock(&c->lock);
 	return rc;
 }
 
@@ -451,5 +482,6 @@ void rpc_client_free(struct rpc_client *c)
 	json_decref(c->headers);
 	free(c->prefix);
 	free(c->expect_cn);
+	pthread_mutex_destroy(&c->lock);
 	free(c);
 }
