@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -366,6 +367,10 @@ static int call_once(struct rpc_client *c, const char *method, const char *path,
 	int one = 1;
 	if (fd >= 0)
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	/* bufferevent_socket_connect() makes the socket inheritable; close it
+	 * on exec before this thread returns (launchers fork services). */
+	if (fd >= 0)
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
 	while (!st.done)
 		if (event_base_dispatch(c->base) < 0)
 			break;
