@@ -43,6 +43,7 @@ struct rpc_client {
 	unsigned timeout_ms;
 	size_t max_response;
 	unsigned connections;
+	struct timespec deadline; /* of the call under way (CLOCK_REALTIME) */
 	json_t *headers;
 	char err[256];
 };
@@ -314,10 +315,31 @@ static enum evhttp_cmd_type method_cmd(const char *m)
 	return EVHTTP_REQ_GET;
 }
 
+/* Whole-call deadline: evhttp's own timeout restarts on every byte. */
+static void on_deadline(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd; (void)what;
+	struct call_state *st = arg;
+	st->done = 1;
+	st->rc = -ETIMEDOUT;
+	event_base_loopbreak(st->c->base);
+}
+
+static long ms_left(const struct rpc_client *c)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	return (c->deadline.tv_sec - now.tv_sec) * 1000L +
+	       (c->deadline.tv_nsec - now.tv_nsec) / 1000000L;
+}
+
 static int call_once(struct rpc_client *c, const char *method, const char *path,
 		     const char *content_type, const void *data, size_t len,
 		     const char *bearer, struct rpc_result *out, int *reused)
 {
+	long left = ms_left(c);
+	if (left <= 0)
+		return -ETIMEDOUT;
 	unsigned opened = c->connections;
 	int rc = ensure_connection(c);
 	if (rc)
@@ -371,12 +393,21 @@ static int call_once(struct rpc_client *c, const char *method, const char *path,
 	 * on exec before this thread returns (launchers fork services). */
 	if (fd >= 0)
 		fcntl(fd, F_SETFD, FD_CLOEXEC);
+	struct event *timer = evtimer_new(c->base, on_deadline, &st);
+	struct timeval tv = { left / 1000, (left % 1000) * 1000 };
+	if (!timer || evtimer_add(timer, &tv) != 0) {
+		if (timer)
+			event_free(timer);
+		drop_connection(c); /* frees the request without calling back */
+		return -ENOMEM;
+	}
 	while (!st.done)
 		if (event_base_dispatch(c->base) < 0)
 			break;
-	if (!st.done) {
+	event_free(timer);
+	if (!st.done || st.rc == -ETIMEDOUT) {
 		drop_connection(c);
-		return -EIO;
+		return st.done ? -ETIMEDOUT : -EIO;
 	}
 	if (st.rc == 1) {
 		drop_connection(c);
@@ -405,6 +436,7 @@ int rpc_client_call_raw(struct rpc_client *c, const char *method,
 		thread_failed = 1;
 		return -ETIMEDOUT;
 	}
+	c->deadline = until;
 	c->err[0] = '\0';
 	int reused;
 	int rc = call_once(c, method, path, content_type, data, len, bearer, out,

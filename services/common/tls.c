@@ -91,6 +91,7 @@ SSL_CTX *tls_server_ctx(const char *cert, const char *key, const char *ca,
 		 * the platform's connections are long-lived, so skip it. */
 		SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 		SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+		SSL_CTX_set_num_tickets(ctx, 0); /* TLS 1.3 would send two anyway */
 	}
 	return ctx;
 fail:

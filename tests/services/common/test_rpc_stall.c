@@ -1,0 +1,203 @@
+/* Integration: slow handlers and a stalled dependency (issue 7, F2/F3).
+ * Echo B relays POST /relay to echo A; A is stopped with SIGSTOP, as the
+ * attack stopped storage. Usage: test-rpc-stall KETTLE_PLATFORM KETTLE_ECHO */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tests/tap.h"
+#include "tests/services/common/test_util.h"
+
+#define CALLERS 4
+
+static char dir[2048];
+static int bport;
+
+static double ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) * 1e3 + (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+static int free_port(void)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof(a);
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	int port = -1;
+	if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&a, &len) == 0)
+		port = ntohs(a.sin_port);
+	if (fd >= 0)
+		close(fd);
+	return port;
+}
+
+struct call {
+	const char *method, *path;
+	int status;
+	char code[32];
+	double ms;
+};
+
+static void *caller(void *arg)
+{
+	struct call *c = arg;
+	struct rpc_client *cl = tu_platform_client(dir, bport, "client", "echo");
+	json_t *body = json_pack("{s:i}", "x", 1);
+	struct rpc_result r;
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	c->status = -1;
+	if (cl && rpc_client_call(cl, c->method, c->path,
+				  strcmp(c->method, "POST") == 0 ? body : NULL, NULL, &r) == 0) {
+		c->status = r.status;
+		const char *code = json_string_value(json_object_get(json_object_get(r.json, "error"), "code"));
+		snprintf(c->code, sizeof(c->code), "%s", code ? code : "");
+		rpc_result_clear(&r);
+	}
+	c->ms = ms_since(&t0);
+	json_decref(body);
+	rpc_client_free(cl);
+	return NULL;
+}
+
+/* Run n calls at once; returns the slowest in ms. */
+static double run_calls(struct call *calls, int n)
+{
+	pthread_t t[CALLERS];
+	double worst = 0;
+	for (int i = 0; i < n; i++)
+		pthread_create(&t[i], NULL, caller, &calls[i]);
+	for (int i = 0; i < n; i++) {
+		pthread_join(t[i], NULL);
+		if (calls[i].ms > worst)
+			worst = calls[i].ms;
+	}
+	return worst;
+}
+
+static int timed_status(struct rpc_client *c, const char *path, double *ms)
+{
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct rpc_result r;
+	int s = rpc_client_call(c, "GET", path, NULL, NULL, &r) == 0 ? r.status : -1;
+	if (s >= 0)
+		rpc_result_clear(&r);
+	*ms = ms_since(&t0);
+	return s;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 3) {
+		fprintf(stderr, "usage: %s KETTLE_PLATFORM KETTLE_ECHO\n", argv[0]);
+		return 2;
+	}
+	char tmp[1024], out[8192], cfg_a[4096], cfg_b[4096], log_a[4096], log_b[4096];
+	CHECK(tu_temp_dir(tmp, sizeof(tmp), "stall") == 0, "temp dir");
+	snprintf(dir, sizeof(dir), "%s/p", tmp);
+	char *init[] = { argv[1], "init", dir, "--test-services", NULL };
+	CHECK(tu_run(init, NULL, out, sizeof(out)) == 0, "platform created");
+	snprintf(cfg_a, sizeof(cfg_a), "%s/echo.json", dir);
+	snprintf(cfg_b, sizeof(cfg_b), "%s/echo-b.json", dir);
+	/* B: the same identity on other ports, relaying to A (peers.echo). */
+	json_t *j = json_load_file(cfg_a, 0, NULL);
+	bport = free_port();
+	json_object_set_new(json_object_get(j, "listen"), "port", json_integer(bport));
+	json_object_del(j, "public");
+	json_object_del(j, "log");
+	json_object_set_new(j, "relay_peer", json_string("echo"));
+	CHECK(bport > 0 && json_dump_file(j, cfg_b, 0) == 0, "echo B relays to echo A");
+	json_decref(j);
+	int aport = tu_config_port(dir, "echo", "listen");
+	snprintf(log_a, sizeof(log_a), "%s/a.log", tmp);
+	snprintf(log_b, sizeof(log_b), "%s/b.log", tmp);
+	char *a_argv[] = { argv[2], "--config", cfg_a, NULL };
+	char *b_argv[] = { argv[2], "--config", cfg_b, NULL };
+	pid_t a = tu_spawn(a_argv, log_a);
+	pid_t b = tu_spawn(b_argv, log_b);
+	struct rpc_client *ca = tu_platform_client(dir, aport, "client", "echo");
+	struct rpc_client *cb = tu_platform_client(dir, bport, "client", "echo");
+	CHECK(tu_wait_healthy(ca, 10000) == 0 && tu_wait_healthy(cb, 10000) == 0, "A and B are up");
+
+	struct call relay[CALLERS];
+	for (int i = 0; i < CALLERS; i++)
+		relay[i] = (struct call){ .method = "POST", .path = "/relay" };
+	run_calls(relay, 1);
+	CHECK(relay[0].status == 200, "B relays to A: 200");
+
+	/* Slow handlers run side by side, and /healthz does not wait. */
+	struct call slow[CALLERS];
+	for (int i = 0; i < CALLERS; i++)
+		slow[i] = (struct call){ .method = "GET", .path = "/slow?ms=1000" };
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	pthread_t t[CALLERS];
+	for (int i = 0; i < CALLERS; i++)
+		pthread_create(&t[i], NULL, caller, &slow[i]);
+	struct timespec pause = { 0, 300 * 1000000L };
+	nanosleep(&pause, NULL);
+	double hms;
+	int hs = timed_status(cb, "/healthz", &hms);
+	for (int i = 0; i < CALLERS; i++)
+		pthread_join(t[i], NULL);
+	double all = ms_since(&t0);
+	int ok = 1;
+	for (int i = 0; i < CALLERS; i++)
+		ok &= slow[i].status == 200;
+	CHECK(ok && all < CALLERS * 1000 - 500,
+	      "%d one-second handlers at once finish together (%.0f ms in all)", CALLERS, all);
+	CHECK(hs == 200 && hms < 500, "/healthz meanwhile: %.1f ms", hms);
+
+	/* The attack: the dependency stops answering. */
+	kill(a, SIGSTOP);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int i = 0; i < CALLERS; i++)
+		pthread_create(&t[i], NULL, caller, &relay[i]);
+	nanosleep(&pause, NULL);
+	hs = timed_status(cb, "/healthz", &hms);
+	double ems;
+	int es = timed_status(cb, "/whoami", &ems);
+	double worst = 0;
+	ok = 1;
+	for (int i = 0; i < CALLERS; i++) {
+		pthread_join(t[i], NULL);
+		ok &= relay[i].status == 503 && strcmp(relay[i].code, "unavailable") == 0;
+		if (relay[i].ms > worst)
+			worst = relay[i].ms;
+	}
+	/* call_timeout_ms is 800; the bound here only proves it is not the
+	 * server timeout (10 s). bench-slow-clients measures it. */
+	CHECK(ok && worst < 2500,
+	      "A stopped: %d calls needing it get 503 unavailable, the slowest in %.0f ms",
+	      CALLERS, worst);
+	CHECK(hs == 200 && hms < 500, "A stopped: B's /healthz in %.1f ms", hms);
+	CHECK(es == 200 && ems < 500, "A stopped: B's calls that do not need A in %.1f ms", ems);
+	kill(a, SIGCONT);
+	for (int i = 0; i < CALLERS; i++)
+		relay[i].status = -1;
+	run_calls(relay, 1);
+	CHECK(relay[0].status == 200, "A resumed: B relays again");
+
+	rpc_client_free(ca);
+	rpc_client_free(cb);
+	kill(a, SIGTERM);
+	kill(b, SIGTERM);
+	int sa = tu_wait(a, 10000), sb = tu_wait(b, 10000);
+	CHECK(sa >= 0 && WIFEXITED(sa) && WEXITSTATUS(sa) == 0 && sb >= 0 && WIFEXITED(sb) &&
+	      WEXITSTATUS(sb) == 0, "clean exits");
+	tu_remove_tree(tmp);
+	TAP_DONE();
+}
