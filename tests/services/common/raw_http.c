@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,9 @@ int rh_tcp(const char *src, int port)
 	}
 	a.sin_port = htons((uint16_t)port);
 	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	/* The handshake's flights are several writes: no delayed-ACK stalls. */
+	int one = 1;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0)
 		goto fail;
 	return fd;
