@@ -176,6 +176,11 @@ static void process_input(struct conn *c)
 			return;
 		}
 		evbuffer_drain(in, n);
+		if (n < v.iov_len) {
+			/* Only an upgrade stops the parser without an error. */
+			reply_error(c, 400, "Protocol upgrades are not supported.");
+			return;
+		}
 	}
 }
 

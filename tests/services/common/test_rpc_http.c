@@ -158,9 +158,17 @@ static void test_framing(void)
 	CHECK(refused("GET /nowhere HTTP/1.1\r\n\r\n", 404, "not_found"), "unknown path: 404 JSON");
 	CHECK(refused("POST /echo HTTP/1.1\r\nContent-Length: 12\r\n\r\n{\"a\":\"\\u0000\"}",
 		      400, "bad_request"), "JSON with \\u0000: 400");
-	CHECK(send_raw("GET /healthz HTTP/1.1\r\n\r\nGET /whoami HTTP/1.1\r\n\r\n", &r) == 0 &&
-	      r.status == 200, "pipelined requests: the first answered");
+	int fd = rh_tcp(NULL, port);
+	SSL *s = rh_tls(ctx, fd);
+	static const char two[] = "GET /healthz HTTP/1.1\r\n\r\nGET /whoami HTTP/1.1\r\n\r\n";
+	int first = s && rh_send(s, two, strlen(two)) == 0 && rh_read_reply(s, &r) == 0 &&
+		    r.status == 200;
 	rh_reply_clear(&r);
+	CHECK(first && rh_read_reply(s, &r) == 0 && r.status == 200 &&
+	      json_is_string(json_object_get(r.json, "request_id")),
+	      "two pipelined requests: both answered, in order");
+	rh_reply_clear(&r);
+	rh_close(s);
 }
 
 static void test_body_limits(void)
