@@ -4,16 +4,12 @@
  * with a stopped dependency (SIGSTOP), for calls needing it and /healthz.
  * Loopback only, bounded in count and time. Not a pass/fail test.
  * Usage: bench-slow-clients KETTLE_PLATFORM KETTLE_ECHO [seconds] [slow] */
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "bench/services/latency.h"
@@ -96,21 +92,6 @@ static void measure(const char *name, struct rpc_client *c, const char *method,
 	free(s.v);
 }
 
-static int free_port(void)
-{
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	socklen_t len = sizeof(a);
-	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
-	int p = -1;
-	if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&a, &len) == 0)
-		p = ntohs(a.sin_port);
-	if (fd >= 0)
-		close(fd);
-	return p;
-}
-
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
@@ -124,25 +105,16 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	struct rlimit rl;
-	getrlimit(RLIMIT_NOFILE, &rl);
-	rl.rlim_cur = rl.rlim_max < 8192 ? rl.rlim_max : 8192;
-	setrlimit(RLIMIT_NOFILE, &rl);
-	char tmp[1024], out[8192], cfg[4096], cfg_b[4096];
-	if (tu_temp_dir(tmp, sizeof(tmp), "bench-slow"))
+	tu_raise_nofile(8192);
+	char tmp[1024], cfg[4096], cfg_b[4096];
+	if (tu_echo_platform(argv[1], "bench-slow", NULL, tmp, sizeof(tmp), dir, sizeof(dir)))
 		return 1;
-	snprintf(dir, sizeof(dir), "%s/p", tmp);
-	char *init[] = { argv[1], "init", dir, "--test-services", NULL };
-	if (tu_run(init, NULL, out, sizeof(out)) != 0) {
-		fprintf(stderr, "kettle-platform init failed: %s\n", out);
-		return 1;
-	}
 	snprintf(cfg, sizeof(cfg), "%s/echo.json", dir);
 	json_t *j = json_load_file(cfg, 0, NULL);
 	json_object_set_new(json_object_get(j, "limits"), "max_connections",
 			    json_integer(n_slow + 200));
 	json_dump_file(j, cfg, 0);
-	int bport = free_port();
+	int bport = tu_free_port();
 	json_object_set_new(json_object_get(j, "listen"), "port", json_integer(bport));
 	json_object_del(j, "public");
 	json_object_del(j, "log");

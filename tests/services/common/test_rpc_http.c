@@ -42,13 +42,6 @@ static int refused(const char *req, int status, const char *code)
 	return ok;
 }
 
-static double ms_since(const struct timespec *t0)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)(t.tv_sec - t0->tv_sec) * 1e3 + (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
-}
-
 /* Every socket the process holds is close-on-exec. */
 static int sockets_cloexec(pid_t pid, int *count)
 {
@@ -229,19 +222,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s KETTLE_PLATFORM KETTLE_ECHO\n", argv[0]);
 		return 2;
 	}
-	char tmp[1024], dir[2048], out[8192], cfg[4096], log[4096];
-	CHECK(tu_temp_dir(tmp, sizeof(tmp), "http") == 0, "temp dir");
-	snprintf(dir, sizeof(dir), "%s/p", tmp);
-	char *init[] = { argv[1], "init", dir, "--test-services", NULL };
-	CHECK(tu_run(init, NULL, out, sizeof(out)) == 0, "platform created");
+	char tmp[1024], dir[2048], cfg[4096], log[4096];
+	CHECK(tu_echo_platform(argv[1], "http", "{\"max_body\":65536,\"max_blob_body\":1048576,"
+			       "\"timeout_ms\":8000}", tmp, sizeof(tmp), dir, sizeof(dir)) == 0,
+	      "platform with max_body 64 KiB, blobs 1 MiB, timeout 8 s");
 	snprintf(cfg, sizeof(cfg), "%s/echo.json", dir);
-	json_t *j = json_load_file(cfg, 0, NULL);
-	json_t *limits = json_object_get(j, "limits");
-	json_object_set_new(limits, "max_body", json_integer(65536));
-	json_object_set_new(limits, "max_blob_body", json_integer(1 << 20));
-	json_object_set_new(limits, "timeout_ms", json_integer(8000));
-	CHECK(json_dump_file(j, cfg, 0) == 0, "config: max_body 64 KiB, blobs 1 MiB, timeout 8 s");
-	json_decref(j);
 	port = tu_config_port(dir, "echo", "listen");
 	pport = tu_config_port(dir, "echo", "public");
 	snprintf(log, sizeof(log), "%s/echo.log", tmp);
@@ -278,7 +263,7 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	kill(pid, SIGTERM);
 	int st = tu_wait(pid, 10000);
-	double ms = ms_since(&t0);
+	double ms = tu_ms_since(&t0);
 	CHECK(st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0 && ms < 4000,
 	      "SIGTERM after a client abandoned its reply: clean exit in %.0f ms (timeout 8 s)", ms);
 	SSL_CTX_free(ctx);

@@ -12,18 +12,7 @@
 
 static int healthz(struct rpc_client *c)
 {
-	struct rpc_result r;
-	if (rpc_client_call(c, "GET", "/healthz", NULL, NULL, &r))
-		return -1;
-	int s = r.status;
-	rpc_result_clear(&r);
-	return s;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	nanosleep(&ts, NULL);
+	return tu_status(c, "GET", "/healthz");
 }
 
 int main(int argc, char **argv)
@@ -32,18 +21,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s KETTLE_PLATFORM KETTLE_ECHO\n", argv[0]);
 		return 2;
 	}
-	char tmp[1024], dir[2048], out[8192], cfg[4096], log[4096];
-	CHECK(tu_temp_dir(tmp, sizeof(tmp), "limits") == 0, "temp dir");
-	snprintf(dir, sizeof(dir), "%s/p", tmp);
-	char *init[] = { argv[1], "init", dir, "--test-services", NULL };
-	CHECK(tu_run(init, NULL, out, sizeof(out)) == 0, "platform created");
+	char tmp[1024], dir[2048], cfg[4096], log[4096];
+	CHECK(tu_echo_platform(argv[1], "limits", "{\"max_connections\":2,\"timeout_ms\":1000}",
+			       tmp, sizeof(tmp), dir, sizeof(dir)) == 0,
+	      "platform with max_connections 2, timeout 1 s");
 	snprintf(cfg, sizeof(cfg), "%s/echo.json", dir);
-	json_t *j = json_load_file(cfg, 0, NULL);
-	json_t *limits = json_object_get(j, "limits");
-	json_object_set_new(limits, "max_connections", json_integer(2));
-	json_object_set_new(limits, "timeout_ms", json_integer(1000));
-	CHECK(json_dump_file(j, cfg, 0) == 0, "config with max_connections 2, timeout 1 s");
-	json_decref(j);
 	int port = tu_config_port(dir, "echo", "listen");
 	snprintf(log, sizeof(log), "%s/echo.log", tmp);
 	char *echo_argv[] = { argv[2], "--config", cfg, NULL };
@@ -66,7 +48,7 @@ int main(int argc, char **argv)
 	rpc_client_free(b);
 
 	unsigned before = rpc_client_connections(a);
-	sleep_ms(1600);
+	tu_sleep_ms(1600);
 	CHECK(healthz(a) == 200, "a call after the idle timeout succeeds");
 	CHECK(rpc_client_connections(a) == before + 1,
 	      "the client reconnected after the server closed the idle connection (%u -> %u)",

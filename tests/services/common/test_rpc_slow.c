@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -26,21 +25,9 @@ static char dir[2048];
 static int port;
 static SSL_CTX *ctx;
 
-static double ms_since(const struct timespec *t0)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)(t.tv_sec - t0->tv_sec) * 1e3 + (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
-}
-
 static int healthz(struct rpc_client *c)
 {
-	struct rpc_result r;
-	if (rpc_client_call(c, "GET", "/healthz", NULL, NULL, &r))
-		return -1;
-	int s = r.status;
-	rpc_result_clear(&r);
-	return s;
+	return tu_status(c, "GET", "/healthz");
 }
 
 /* A header byte every 200 ms: answered 408 at the absolute deadline. */
@@ -53,7 +40,7 @@ static void test_slow_headers(void)
 	int sent_ok = s && rh_send(s, line, strlen(line)) == 0;
 	struct rh_reply r = { 0 };
 	int answered = 0, bytes = 0;
-	while (sent_ok && !answered && ms_since(&t0) < 20000) {
+	while (sent_ok && !answered && tu_ms_since(&t0) < 20000) {
 		struct pollfd p = { .fd = SSL_get_fd(s), .events = POLLIN };
 		if (poll(&p, 1, 200) > 0) {
 			answered = rh_read_reply(s, &r) == 0;
@@ -62,7 +49,7 @@ static void test_slow_headers(void)
 		sent_ok = rh_send(s, "X", 1) == 0;
 		bytes++;
 	}
-	double ms = ms_since(&t0);
+	double ms = tu_ms_since(&t0);
 	CHECK(answered && rh_is_error(&r, 408, "bad_request") && ms < HEADER_MS + 3000,
 	      "a header byte every 200 ms: 408 JSON after %.0f ms and %d bytes (header_ms %d, not reset by bytes)",
 	      ms, bytes, HEADER_MS);
@@ -78,14 +65,14 @@ static void test_slow_client_hello(void)
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	int closed = 0;
-	for (size_t i = 0; fd >= 0 && !closed && ms_since(&t0) < 20000; i++) {
+	for (size_t i = 0; fd >= 0 && !closed && tu_ms_since(&t0) < 20000; i++) {
 		if (send(fd, &hello[i % sizeof(hello)], 1, MSG_NOSIGNAL) != 1) {
 			closed = 1;
 			break;
 		}
 		closed = rh_closed_within(fd, 200);
 	}
-	double ms = ms_since(&t0);
+	double ms = tu_ms_since(&t0);
 	CHECK(closed && ms < HANDSHAKE_MS + 3000,
 	      "a ClientHello byte every 200 ms: closed after %.0f ms (handshake_ms %d)",
 	      ms, HANDSHAKE_MS);
@@ -159,7 +146,7 @@ static void test_many_slow(struct rpc_client *legit)
 		if (rpc_client_call(legit, "POST", "/echo", NULL, NULL, &r) == 0 && r.status == 200)
 			ok++;
 		rpc_result_clear(&r);
-		ms[i] = ms_since(&t0);
+		ms[i] = tu_ms_since(&t0);
 	}
 	qsort(ms, 100, sizeof(ms[0]), cmp_double);
 	CHECK(ok == 100, "100 normal calls among them all answered (p50 %.2f ms, p99 %.2f ms; timings: bench)",
@@ -176,7 +163,7 @@ static void test_many_slow(struct rpc_client *legit)
 		rh_close(slow[i]);
 	}
 	CHECK(ended == SLOW_CONNS, "all %d got 408 at their header deadline (%.0f ms after the calls)",
-	      ended, ms_since(&t0));
+	      ended, tu_ms_since(&t0));
 }
 
 int main(int argc, char **argv)
@@ -186,28 +173,17 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	struct rlimit rl;
-	getrlimit(RLIMIT_NOFILE, &rl);
-	rl.rlim_cur = rl.rlim_max < 4096 ? rl.rlim_max : 4096;
-	setrlimit(RLIMIT_NOFILE, &rl);
-	char tmp[1024], out[8192], cfg[4096], log[4096];
-	CHECK(tu_temp_dir(tmp, sizeof(tmp), "slow") == 0, "temp dir");
-	snprintf(dir, sizeof(dir), "%s/p", tmp);
-	char *init[] = { argv[1], "init", dir, "--test-services", NULL };
-	CHECK(tu_run(init, NULL, out, sizeof(out)) == 0, "platform created");
-	snprintf(cfg, sizeof(cfg), "%s/echo.json", dir);
-	json_t *j = json_load_file(cfg, 0, NULL);
-	json_t *limits = json_object_get(j, "limits");
-	json_object_set_new(limits, "header_ms", json_integer(HEADER_MS));
-	json_object_set_new(limits, "handshake_ms", json_integer(HANDSHAKE_MS));
-	json_object_set_new(limits, "max_handshakes", json_integer(MAX_HANDSHAKES));
-	json_object_set_new(limits, "max_per_peer", json_integer(MAX_PER_PEER));
-	json_object_set_new(limits, "max_connections", json_integer(SLOW_CONNS + 100));
-	json_object_set_new(limits, "timeout_ms", json_integer(30000));
-	CHECK(json_dump_file(j, cfg, 0) == 0 && rl.rlim_cur >= 2 * SLOW_CONNS + 100,
-	      "config: header_ms %d, handshake_ms %d, %d handshakes, %d per peer",
+	unsigned long nofile = tu_raise_nofile(4096);
+	char tmp[1024], cfg[4096], log[4096], limits[256];
+	snprintf(limits, sizeof(limits), "{\"header_ms\":%d,\"handshake_ms\":%d,"
+		 "\"max_handshakes\":%d,\"max_per_peer\":%d,\"max_connections\":%d,"
+		 "\"timeout_ms\":30000}", HEADER_MS, HANDSHAKE_MS, MAX_HANDSHAKES,
+		 MAX_PER_PEER, SLOW_CONNS + 100);
+	CHECK(tu_echo_platform(argv[1], "slow", limits, tmp, sizeof(tmp), dir, sizeof(dir)) == 0 &&
+	      nofile >= 2 * SLOW_CONNS + 100,
+	      "platform with header_ms %d, handshake_ms %d, %d handshakes, %d per peer",
 	      HEADER_MS, HANDSHAKE_MS, MAX_HANDSHAKES, MAX_PER_PEER);
-	json_decref(j);
+	snprintf(cfg, sizeof(cfg), "%s/echo.json", dir);
 	port = tu_config_port(dir, "echo", "listen");
 	snprintf(log, sizeof(log), "%s/echo.log", tmp);
 	char *echo_argv[] = { argv[2], "--config", cfg, NULL };

@@ -1,14 +1,11 @@
 /* Integration: slow handlers and a stalled dependency (issue 7, F2/F3).
  * Echo B relays POST /relay to echo A; A is stopped with SIGSTOP, as the
  * attack stopped storage. Usage: test-rpc-stall KETTLE_PLATFORM KETTLE_ECHO */
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -20,28 +17,6 @@
 
 static char dir[2048];
 static int bport;
-
-static double ms_since(const struct timespec *t0)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)(t.tv_sec - t0->tv_sec) * 1e3 + (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
-}
-
-static int free_port(void)
-{
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	socklen_t len = sizeof(a);
-	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
-	int port = -1;
-	if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&a, &len) == 0)
-		port = ntohs(a.sin_port);
-	if (fd >= 0)
-		close(fd);
-	return port;
-}
 
 struct call {
 	const char *method, *path;
@@ -66,7 +41,7 @@ static void *caller(void *arg)
 		snprintf(c->code, sizeof(c->code), "%s", code ? code : "");
 		rpc_result_clear(&r);
 	}
-	c->ms = ms_since(&t0);
+	c->ms = tu_ms_since(&t0);
 	json_decref(body);
 	rpc_client_free(cl);
 	return NULL;
@@ -95,7 +70,7 @@ static int timed_status(struct rpc_client *c, const char *path, double *ms)
 	int s = rpc_client_call(c, "GET", path, NULL, NULL, &r) == 0 ? r.status : -1;
 	if (s >= 0)
 		rpc_result_clear(&r);
-	*ms = ms_since(&t0);
+	*ms = tu_ms_since(&t0);
 	return s;
 }
 
@@ -105,16 +80,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s KETTLE_PLATFORM KETTLE_ECHO\n", argv[0]);
 		return 2;
 	}
-	char tmp[1024], out[8192], cfg_a[4096], cfg_b[4096], log_a[4096], log_b[4096];
-	CHECK(tu_temp_dir(tmp, sizeof(tmp), "stall") == 0, "temp dir");
-	snprintf(dir, sizeof(dir), "%s/p", tmp);
-	char *init[] = { argv[1], "init", dir, "--test-services", NULL };
-	CHECK(tu_run(init, NULL, out, sizeof(out)) == 0, "platform created");
+	char tmp[1024], cfg_a[4096], cfg_b[4096], log_a[4096], log_b[4096];
+	CHECK(tu_echo_platform(argv[1], "stall", NULL, tmp, sizeof(tmp), dir, sizeof(dir)) == 0,
+	      "platform created");
 	snprintf(cfg_a, sizeof(cfg_a), "%s/echo.json", dir);
 	snprintf(cfg_b, sizeof(cfg_b), "%s/echo-b.json", dir);
 	/* B: the same identity on other ports, relaying to A (peers.echo). */
 	json_t *j = json_load_file(cfg_a, 0, NULL);
-	bport = free_port();
+	bport = tu_free_port();
 	json_object_set_new(json_object_get(j, "listen"), "port", json_integer(bport));
 	json_object_del(j, "public");
 	json_object_del(j, "log");
@@ -153,7 +126,7 @@ int main(int argc, char **argv)
 	int hs = timed_status(cb, "/healthz", &hms);
 	for (int i = 0; i < CALLERS; i++)
 		pthread_join(t[i], NULL);
-	double all = ms_since(&t0);
+	double all = tu_ms_since(&t0);
 	int ok = 1;
 	for (int i = 0; i < CALLERS; i++)
 		ok &= slow[i].status == 200;

@@ -1,13 +1,17 @@
 /* Test helpers; see test_util.h. */
 #include "tests/services/common/test_util.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -36,7 +40,7 @@ void tu_remove_tree(const char *path)
 	nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-static void sleep_ms(long ms)
+void tu_sleep_ms(long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 	nanosleep(&ts, NULL);
@@ -108,7 +112,7 @@ int tu_wait(pid_t pid, unsigned timeout_ms)
 			return status;
 		if (r < 0)
 			return -1;
-		sleep_ms(10);
+		tu_sleep_ms(10);
 	}
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
@@ -173,7 +177,7 @@ int tu_wait_healthy(struct rpc_client *c, unsigned timeout_ms)
 			if (ok)
 				return 0;
 		}
-		sleep_ms(50);
+		tu_sleep_ms(50);
 	}
 	return -1;
 }
@@ -187,4 +191,74 @@ int tu_config_port(const char *dir, const char *service, const char *which)
 	int p = json_is_integer(port) ? (int)json_integer_value(port) : -1;
 	json_decref(cfg);
 	return p;
+}
+
+int tu_echo_platform(const char *platform, const char *tag, const char *limits,
+		     char *tmp, size_t tmp_len, char *dir, size_t dir_len)
+{
+	char out[8192], cfg[4096];
+	if (tu_temp_dir(tmp, tmp_len, tag) != 0)
+		return -1;
+	snprintf(dir, dir_len, "%s/p", tmp);
+	char *init[] = { (char *)platform, "init", dir, "--test-services", NULL };
+	if (tu_run(init, NULL, out, sizeof(out)) != 0) {
+		fprintf(stderr, "# kettle-platform init: %s\n", out);
+		return -1;
+	}
+	if (!limits)
+		return 0;
+	snprintf(cfg, sizeof(cfg), "%s/echo.json", dir);
+	json_t *j = json_load_file(cfg, 0, NULL);
+	json_t *extra = json_loads(limits, 0, NULL);
+	int rc = j && extra &&
+		 json_object_update(json_object_get(j, "limits"), extra) == 0 &&
+		 json_dump_file(j, cfg, 0) == 0 ? 0 : -1;
+	json_decref(extra);
+	json_decref(j);
+	return rc;
+}
+
+int tu_status(struct rpc_client *c, const char *method, const char *path)
+{
+	struct rpc_result r;
+	if (rpc_client_call(c, method, path, NULL, NULL, &r))
+		return -1;
+	int s = r.status;
+	rpc_result_clear(&r);
+	return s;
+}
+
+double tu_ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) * 1e3 + (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+int tu_free_port(void)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof(a);
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	int port = -1;
+	if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&a, &len) == 0)
+		port = ntohs(a.sin_port);
+	if (fd >= 0)
+		close(fd);
+	return port;
+}
+
+unsigned long tu_raise_nofile(unsigned long want)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return 0;
+	if (rl.rlim_cur < want) {
+		rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	getrlimit(RLIMIT_NOFILE, &rl);
+	return (unsigned long)rl.rlim_cur;
 }

@@ -37,4 +37,21 @@ int tu_wait_healthy(struct rpc_client *c, unsigned timeout_ms);
 /* Port of a listener ("listen" or "public") from DIR/<service>.json, or -1. */
 int tu_config_port(const char *dir, const char *service, const char *which);
 
+/* A fresh platform for kettle-echo: a temp dir (tmp) with `init
+ * --test-services` run in tmp/p (dir), the keys of the JSON object text
+ * limits (may be NULL) merged into echo.json's "limits". 0 or -1. */
+int tu_echo_platform(const char *platform, const char *tag, const char *limits,
+		     char *tmp, size_t tmp_len, char *dir, size_t dir_len);
+/* The HTTP status of method path without a body, or -1. */
+int tu_status(struct rpc_client *c, const char *method, const char *path);
+/* Milliseconds since t0 (CLOCK_MONOTONIC). */
+struct timespec;
+double tu_ms_since(const struct timespec *t0);
+void tu_sleep_ms(long ms);
+/* A TCP port on 127.0.0.1 free right now, or -1. */
+int tu_free_port(void);
+/* Raise RLIMIT_NOFILE towards want (bounded by the hard limit); the new
+ * soft limit. */
+unsigned long tu_raise_nofile(unsigned long want);
+
 #endif
