@@ -106,29 +106,14 @@ int main(int argc, char **argv)
 	}
 	signal(SIGPIPE, SIG_IGN);
 	tu_raise_nofile(8192);
-	char tmp[1024], cfg[4096], cfg_b[4096];
-	if (tu_echo_platform(argv[1], "bench-slow", NULL, tmp, sizeof(tmp), dir, sizeof(dir)))
+	char tmp[1024], limits[64];
+	snprintf(limits, sizeof(limits), "{\"max_connections\":%d}", n_slow + 200);
+	if (tu_echo_platform(argv[1], "bench-slow", limits, tmp, sizeof(tmp), dir, sizeof(dir)))
 		return 1;
-	snprintf(cfg, sizeof(cfg), "%s/echo.json", dir);
-	json_t *j = json_load_file(cfg, 0, NULL);
-	json_object_set_new(json_object_get(j, "limits"), "max_connections",
-			    json_integer(n_slow + 200));
-	json_dump_file(j, cfg, 0);
-	int bport = tu_free_port();
-	json_object_set_new(json_object_get(j, "listen"), "port", json_integer(bport));
-	json_object_del(j, "public");
-	json_object_del(j, "log");
-	json_object_set_new(j, "relay_peer", json_string("echo"));
-	snprintf(cfg_b, sizeof(cfg_b), "%s/echo-b.json", dir);
-	json_dump_file(j, cfg_b, 0);
-	json_decref(j);
+	int bport = tu_echo_relay_config(dir);
 	port = tu_config_port(dir, "echo", "listen");
-	char *a_argv[] = { argv[2], "--config", cfg, NULL };
-	char *b_argv[] = { argv[2], "--config", cfg_b, NULL };
-	char log_a[2100], log_b[2100];
-	snprintf(log_a, sizeof(log_a), "%s/a.log", tmp);
-	snprintf(log_b, sizeof(log_b), "%s/b.log", tmp);
-	pid_t a = tu_spawn(a_argv, log_a), b = tu_spawn(b_argv, log_b);
+	pid_t a = tu_spawn_echo(argv[2], tmp, dir, "echo.json");
+	pid_t b = tu_spawn_echo(argv[2], tmp, dir, "echo-b.json");
 	struct rpc_client *c = tu_platform_client(dir, port, "client", "echo");
 	struct rpc_client *cb = tu_platform_client(dir, bport, "client", "echo");
 	if (tu_wait_healthy(c, 10000) || tu_wait_healthy(cb, 10000)) {

@@ -222,16 +222,13 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s KETTLE_PLATFORM KETTLE_ECHO\n", argv[0]);
 		return 2;
 	}
-	char tmp[1024], dir[2048], cfg[4096], log[4096];
+	char tmp[1024], dir[2048];
 	CHECK(tu_echo_platform(argv[1], "http", "{\"max_body\":65536,\"max_blob_body\":1048576,"
 			       "\"timeout_ms\":8000}", tmp, sizeof(tmp), dir, sizeof(dir)) == 0,
 	      "platform with max_body 64 KiB, blobs 1 MiB, timeout 8 s");
-	snprintf(cfg, sizeof(cfg), "%s/echo.json", dir);
 	port = tu_config_port(dir, "echo", "listen");
 	pport = tu_config_port(dir, "echo", "public");
-	snprintf(log, sizeof(log), "%s/echo.log", tmp);
-	char *echo_argv[] = { argv[2], "--config", cfg, NULL };
-	pid_t pid = tu_spawn(echo_argv, log);
+	pid_t pid = tu_spawn_echo(argv[2], tmp, dir, "echo.json");
 	struct rpc_client *c = tu_platform_client(dir, port, "client", "echo");
 	CHECK(tu_wait_healthy(c, 10000) == 0, "echo is up");
 	ctx = rh_ctx(dir, "client");

@@ -21,15 +21,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s KETTLE_PLATFORM KETTLE_ECHO\n", argv[0]);
 		return 2;
 	}
-	char tmp[1024], dir[2048], cfg[4096], log[4096];
+	char tmp[1024], dir[2048];
 	CHECK(tu_echo_platform(argv[1], "limits", "{\"max_connections\":2,\"timeout_ms\":1000}",
 			       tmp, sizeof(tmp), dir, sizeof(dir)) == 0,
 	      "platform with max_connections 2, timeout 1 s");
-	snprintf(cfg, sizeof(cfg), "%s/echo.json", dir);
 	int port = tu_config_port(dir, "echo", "listen");
-	snprintf(log, sizeof(log), "%s/echo.log", tmp);
-	char *echo_argv[] = { argv[2], "--config", cfg, NULL };
-	pid_t pid = tu_spawn(echo_argv, log);
+	pid_t pid = tu_spawn_echo(argv[2], tmp, dir, "echo.json");
 
 	struct rpc_client *a = tu_platform_client(dir, port, "client", "echo");
 	CHECK(tu_wait_healthy(a, 10000) == 0, "first connection served");

@@ -174,7 +174,7 @@ int main(int argc, char **argv)
 	}
 	signal(SIGPIPE, SIG_IGN);
 	unsigned long nofile = tu_raise_nofile(4096);
-	char tmp[1024], cfg[4096], log[4096], limits[256];
+	char tmp[1024], limits[256];
 	snprintf(limits, sizeof(limits), "{\"header_ms\":%d,\"handshake_ms\":%d,"
 		 "\"max_handshakes\":%d,\"max_per_peer\":%d,\"max_connections\":%d,"
 		 "\"timeout_ms\":30000}", HEADER_MS, HANDSHAKE_MS, MAX_HANDSHAKES,
@@ -183,11 +183,8 @@ int main(int argc, char **argv)
 	      nofile >= 2 * SLOW_CONNS + 100,
 	      "platform with header_ms %d, handshake_ms %d, %d handshakes, %d per peer",
 	      HEADER_MS, HANDSHAKE_MS, MAX_HANDSHAKES, MAX_PER_PEER);
-	snprintf(cfg, sizeof(cfg), "%s/echo.json", dir);
 	port = tu_config_port(dir, "echo", "listen");
-	snprintf(log, sizeof(log), "%s/echo.log", tmp);
-	char *echo_argv[] = { argv[2], "--config", cfg, NULL };
-	pid_t pid = tu_spawn(echo_argv, log);
+	pid_t pid = tu_spawn_echo(argv[2], tmp, dir, "echo.json");
 	struct rpc_client *legit = tu_platform_client(dir, port, "client", "echo");
 	CHECK(tu_wait_healthy(legit, 10000) == 0, "echo is up");
 	ctx = rh_ctx(dir, "client");

@@ -80,27 +80,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s KETTLE_PLATFORM KETTLE_ECHO\n", argv[0]);
 		return 2;
 	}
-	char tmp[1024], cfg_a[4096], cfg_b[4096], log_a[4096], log_b[4096];
+	char tmp[1024];
 	CHECK(tu_echo_platform(argv[1], "stall", NULL, tmp, sizeof(tmp), dir, sizeof(dir)) == 0,
 	      "platform created");
-	snprintf(cfg_a, sizeof(cfg_a), "%s/echo.json", dir);
-	snprintf(cfg_b, sizeof(cfg_b), "%s/echo-b.json", dir);
-	/* B: the same identity on other ports, relaying to A (peers.echo). */
-	json_t *j = json_load_file(cfg_a, 0, NULL);
-	bport = tu_free_port();
-	json_object_set_new(json_object_get(j, "listen"), "port", json_integer(bport));
-	json_object_del(j, "public");
-	json_object_del(j, "log");
-	json_object_set_new(j, "relay_peer", json_string("echo"));
-	CHECK(bport > 0 && json_dump_file(j, cfg_b, 0) == 0, "echo B relays to echo A");
-	json_decref(j);
+	bport = tu_echo_relay_config(dir);
+	CHECK(bport > 0, "echo B relays to echo A");
 	int aport = tu_config_port(dir, "echo", "listen");
-	snprintf(log_a, sizeof(log_a), "%s/a.log", tmp);
-	snprintf(log_b, sizeof(log_b), "%s/b.log", tmp);
-	char *a_argv[] = { argv[2], "--config", cfg_a, NULL };
-	char *b_argv[] = { argv[2], "--config", cfg_b, NULL };
-	pid_t a = tu_spawn(a_argv, log_a);
-	pid_t b = tu_spawn(b_argv, log_b);
+	pid_t a = tu_spawn_echo(argv[2], tmp, dir, "echo.json");
+	pid_t b = tu_spawn_echo(argv[2], tmp, dir, "echo-b.json");
 	struct rpc_client *ca = tu_platform_client(dir, aport, "client", "echo");
 	struct rpc_client *cb = tu_platform_client(dir, bport, "client", "echo");
 	CHECK(tu_wait_healthy(ca, 10000) == 0 && tu_wait_healthy(cb, 10000) == 0, "A and B are up");

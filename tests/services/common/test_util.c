@@ -262,3 +262,32 @@ unsigned long tu_raise_nofile(unsigned long want)
 	getrlimit(RLIMIT_NOFILE, &rl);
 	return (unsigned long)rl.rlim_cur;
 }
+
+pid_t tu_spawn_echo(const char *echo, const char *tmp, const char *dir,
+		    const char *config)
+{
+	char cfg[4096], log[4096];
+	snprintf(cfg, sizeof(cfg), "%s/%s", dir, config);
+	snprintf(log, sizeof(log), "%s/%s.log", tmp, config);
+	char *argv[] = { (char *)echo, "--config", cfg, NULL };
+	return tu_spawn(argv, log);
+}
+
+int tu_echo_relay_config(const char *dir)
+{
+	char a[4096], b[4096];
+	snprintf(a, sizeof(a), "%s/echo.json", dir);
+	snprintf(b, sizeof(b), "%s/echo-b.json", dir);
+	json_t *j = json_load_file(a, 0, NULL);
+	int port = tu_free_port();
+	int rc = j && port > 0 ? 0 : -1;
+	if (!rc) {
+		json_object_set_new(json_object_get(j, "listen"), "port", json_integer(port));
+		json_object_del(j, "public");
+		json_object_del(j, "log"); /* echo A's file is A's */
+		json_object_set_new(j, "relay_peer", json_string("echo"));
+		rc = json_dump_file(j, b, 0);
+	}
+	json_decref(j);
+	return rc ? -1 : port;
+}

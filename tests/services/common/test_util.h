@@ -42,6 +42,13 @@ int tu_config_port(const char *dir, const char *service, const char *which);
  * limits (may be NULL) merged into echo.json's "limits". 0 or -1. */
 int tu_echo_platform(const char *platform, const char *tag, const char *limits,
 		     char *tmp, size_t tmp_len, char *dir, size_t dir_len);
+/* Write DIR/echo-b.json: echo's identity on a free port, no public
+ * listener, relaying POST /relay to echo ("relay_peer"). Its port or -1. */
+int tu_echo_relay_config(const char *dir);
+/* Start kettle-echo with DIR/CONFIG (e.g. "echo.json"), its stderr in
+ * TMP/CONFIG.log. pid or -1. */
+pid_t tu_spawn_echo(const char *echo, const char *tmp, const char *dir,
+		    const char *config);
 /* The HTTP status of method path without a body, or -1. */
 int tu_status(struct rpc_client *c, const char *method, const char *path);
 /* Milliseconds since t0 (CLOCK_MONOTONIC). */
