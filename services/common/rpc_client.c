@@ -69,6 +69,11 @@ void rpc_client_thread_reset(void)
 	thread_failed = 0;
 }
 
+void rpc_client_thread_fail(void)
+{
+	thread_failed = 1;
+}
+
 static int expect_cn_index = -1;
 static pthread_once_t expect_cn_once = PTHREAD_ONCE_INIT;
 

@@ -67,6 +67,8 @@ const char *rpc_client_error(const struct rpc_client *c);
  * handler and turns the handler's 500 into 503 unavailable when it is set. */
 int rpc_client_thread_failed(void);
 void rpc_client_thread_reset(void);
+/* Mark it by hand, e.g. when no client was free to call with (a pool). */
+void rpc_client_thread_fail(void);
 
 void rpc_result_clear(struct rpc_result *r);
 void rpc_client_free(struct rpc_client *c);

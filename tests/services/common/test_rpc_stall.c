@@ -92,6 +92,18 @@ int main(int argc, char **argv)
 	struct rpc_client *cb = tu_platform_client(dir, bport, "client", "echo");
 	CHECK(tu_wait_healthy(ca, 10000) == 0 && tu_wait_healthy(cb, 10000) == 0, "A and B are up");
 
+	/* What the server's 500 -> 503 mapping reads, per thread. */
+	rpc_client_thread_reset();
+	struct rpc_client *nobody = tu_platform_client(dir, tu_free_port(), "client", "echo");
+	int was = rpc_client_thread_failed();
+	int failed = tu_status(nobody, "GET", "/healthz") < 0 && rpc_client_thread_failed();
+	rpc_client_thread_reset();
+	rpc_client_thread_fail();
+	CHECK(!was && failed && rpc_client_thread_failed(),
+	      "a refused call marks this thread's calls as failed; reset and fail set it by hand");
+	rpc_client_thread_reset();
+	rpc_client_free(nobody);
+
 	struct call relay[CALLERS];
 	for (int i = 0; i < CALLERS; i++)
 		relay[i] = (struct call){ .method = "POST", .path = "/relay" };
