@@ -16,6 +16,7 @@
 
 #include "services/common/rpc_internal.h"
 #include "services/common/rpc_parse.h"
+#include "services/common/rpc_route.h"
 #include "services/common/tls.h"
 
 /* How long a connection drains after an error reply at most. */
@@ -125,9 +126,14 @@ static void reply_error(struct conn *c, int status, const char *msg)
 		request_id_generate(ex->request_id);
 	rpc_response_clear(&ex->resp);
 	rpc_reply_error(&ex->resp, status, rpc_error_code_for_status(status), "%s", msg);
-	if (status == 405)
-		rpc_reply_header(&ex->resp, "Allow", ex->allow[0] ? ex->allow
-						 : "GET, POST, PUT, DELETE");
+	if (status == 405) {
+		/* An unknown method: what the server serves anywhere. */
+		struct rpc_server *srv = c->lis->srv;
+		if (!ex->allow[0])
+			rpc_routes_allowed(srv->routes, srv->n_routes, NULL,
+					   c->lis->is_public, ex->allow, sizeof(ex->allow));
+		rpc_reply_header(&ex->resp, "Allow", ex->allow);
+	}
 	ex->close_after = 1;
 	reply_here(c, ex);
 }

@@ -68,7 +68,7 @@ struct rpc_exchange {
 	int counted;              /* in srv->busy */
 	int fail_status;          /* decided while reading; 0 = none */
 	char fail_msg[200];
-	char allow[64];           /* Allow header of a 405 */
+	char allow[128];          /* Allow header of a 405 */
 	struct timespec t0;
 };
 

@@ -194,8 +194,8 @@ void rpc_routes_allowed(const struct rpc_route *routes, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		const struct rpc_route *r = &routes[i];
 		struct rpc_request scratch = { 0 };
-		if (!rpc_route_on_listener(r, is_public) ||
-		    rpc_route_match_path(r, raw_path, &scratch) != 1)
+		if (!rpc_route_on_listener(r, is_public) || strcmp(r->method, "*") == 0 ||
+		    (raw_path && rpc_route_match_path(r, raw_path, &scratch) != 1))
 			continue;
 		rpc_request_clear_params(&scratch);
 		/* Each method once. */
@@ -203,7 +203,7 @@ void rpc_routes_allowed(const struct rpc_route *routes, size_t n,
 		for (size_t j = 0; j < i && !seen; j++) {
 			struct rpc_request s2 = { 0 };
 			if (rpc_route_on_listener(&routes[j], is_public) &&
-			    rpc_route_match_path(&routes[j], raw_path, &s2) == 1 &&
+			    (!raw_path || rpc_route_match_path(&routes[j], raw_path, &s2) == 1) &&
 			    strcmp(routes[j].method, r->method) == 0)
 				seen = 1;
 			rpc_request_clear_params(&s2);

@@ -26,8 +26,8 @@ const struct rpc_route *rpc_routes_find(const struct rpc_route *routes,
 					const char *raw_path, int is_public,
 					struct rpc_request *req, int *status);
 
-/* The methods of the routes whose pattern matches raw_path, as an Allow
- * header value ("GET, PUT") into out. */
+/* The methods of the routes whose pattern matches raw_path (NULL: of every
+ * route on the listener), as an Allow header value ("GET, PUT") into out. */
 void rpc_routes_allowed(const struct rpc_route *routes, size_t n,
 			const char *raw_path, int is_public, char *out, size_t len);
 
