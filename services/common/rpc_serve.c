@@ -56,9 +56,13 @@ int rpc_serve(const struct kettle_config *cfg, void *ctx, const struct rpc_route
 	rc = rpc_server_add_routes(srv, routes, n_routes);
 	if (rc == 0)
 		rc = rpc_server_listen(srv);
+	/* A log file that cannot be opened (e.g. owned by another uid) is
+	 * not worth refusing to serve for: stderr still works. */
+	int lrc;
 	if (rc == 0 && cfg->log_file &&
-	    (rc = log_to_file(cfg->log_file, cfg->log_max_bytes, cfg->log_files)) < 0)
-		log_error("cannot open the log file %s: %s", cfg->log_file, strerror(-rc));
+	    (lrc = log_to_file(cfg->log_file, cfg->log_max_bytes, cfg->log_files)) < 0)
+		log_warn("cannot open the log file %s (%s); logging to stderr",
+			 cfg->log_file, strerror(-lrc));
 	if (rc == 0 && jail)
 		rc = rpc_serve_jail(jail);
 	if (rc == 0 && ready)
