@@ -57,6 +57,31 @@ static void test_slow_headers(void)
 	rh_close(s);
 }
 
+/* A body byte every 200 ms, far below min_body_rate: 408 after the grace. */
+static void test_slow_body(void)
+{
+	SSL *s = rh_tls(ctx, rh_tcp("127.0.0.8", port));
+	static const char head[] = "POST /echo HTTP/1.1\r\nContent-Length: 100000\r\n\r\n";
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int sent_ok = s && rh_send(s, head, strlen(head)) == 0;
+	struct rh_reply r = { 0 };
+	int answered = 0;
+	while (sent_ok && tu_ms_since(&t0) < 20000) {
+		struct pollfd p = { .fd = SSL_get_fd(s), .events = POLLIN };
+		if (poll(&p, 1, 200) > 0) {
+			answered = rh_read_reply(s, &r) == 0;
+			break;
+		}
+		sent_ok = rh_send(s, " ", 1) == 0;
+	}
+	double ms = tu_ms_since(&t0);
+	CHECK(answered && rh_is_error(&r, 408, "bad_request") && ms < HEADER_MS + 3000,
+	      "a body byte every 200 ms: 408 JSON after %.0f ms (min_body_rate, grace header_ms)", ms);
+	rh_reply_clear(&r);
+	rh_close(s);
+}
+
 /* A ClientHello byte every 200 ms on the internal port, no certificate. */
 static void test_slow_client_hello(void)
 {
@@ -190,6 +215,7 @@ int main(int argc, char **argv)
 	ctx = rh_ctx(dir, "client");
 
 	test_slow_headers();
+	test_slow_body();
 	test_slow_client_hello();
 	test_handshake_limit(legit);
 	test_per_peer_limit(legit);
