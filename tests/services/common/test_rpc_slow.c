@@ -30,56 +30,47 @@ static int healthz(struct rpc_client *c)
 	return tu_status(c, "GET", "/healthz");
 }
 
-/* A header byte every 200 ms: answered 408 at the absolute deadline. */
-static void test_slow_headers(void)
+/* Send head from src, then one byte every 200 ms until the server answers
+ * (at most 20 s). Whether the answer is a 408 JSON error; *ms and *bytes
+ * say when and after how much. */
+static int trickle(const char *src, const char *head, const char *byte, double *ms,
+		   int *bytes)
 {
-	SSL *s = rh_tls(ctx, rh_tcp("127.0.0.5", port));
-	static const char line[] = "GET /healthz HTTP/1.1\r\n";
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	int sent_ok = s && rh_send(s, line, strlen(line)) == 0;
-	struct rh_reply r = { 0 };
-	int answered = 0, bytes = 0;
-	while (sent_ok && !answered && tu_ms_since(&t0) < 20000) {
-		struct pollfd p = { .fd = SSL_get_fd(s), .events = POLLIN };
-		if (poll(&p, 1, 200) > 0) {
-			answered = rh_read_reply(s, &r) == 0;
-			break;
-		}
-		sent_ok = rh_send(s, "X", 1) == 0;
-		bytes++;
-	}
-	double ms = tu_ms_since(&t0);
-	CHECK(answered && rh_is_error(&r, 408, "bad_request") && ms < HEADER_MS + 3000,
-	      "a header byte every 200 ms: 408 JSON after %.0f ms and %d bytes (header_ms %d, not reset by bytes)",
-	      ms, bytes, HEADER_MS);
-	rh_reply_clear(&r);
-	rh_close(s);
-}
-
-/* A body byte every 200 ms, far below min_body_rate: 408 after the grace. */
-static void test_slow_body(void)
-{
-	SSL *s = rh_tls(ctx, rh_tcp("127.0.0.8", port));
-	static const char head[] = "POST /echo HTTP/1.1\r\nContent-Length: 100000\r\n\r\n";
+	SSL *s = rh_tls(ctx, rh_tcp(src, port));
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	int sent_ok = s && rh_send(s, head, strlen(head)) == 0;
 	struct rh_reply r = { 0 };
 	int answered = 0;
+	*bytes = 0;
 	while (sent_ok && tu_ms_since(&t0) < 20000) {
 		struct pollfd p = { .fd = SSL_get_fd(s), .events = POLLIN };
 		if (poll(&p, 1, 200) > 0) {
 			answered = rh_read_reply(s, &r) == 0;
 			break;
 		}
-		sent_ok = rh_send(s, " ", 1) == 0;
+		sent_ok = rh_send(s, byte, 1) == 0;
+		(*bytes)++;
 	}
-	double ms = tu_ms_since(&t0);
-	CHECK(answered && rh_is_error(&r, 408, "bad_request") && ms < HEADER_MS + 3000,
-	      "a body byte every 200 ms: 408 JSON after %.0f ms (min_body_rate, grace header_ms)", ms);
+	*ms = tu_ms_since(&t0);
+	int ok = answered && rh_is_error(&r, 408, "bad_request");
 	rh_reply_clear(&r);
 	rh_close(s);
+	return ok;
+}
+
+static void test_slow_requests(void)
+{
+	double ms;
+	int bytes;
+	int ok = trickle("127.0.0.5", "GET /healthz HTTP/1.1\r\n", "X", &ms, &bytes);
+	CHECK(ok && ms < HEADER_MS + 3000,
+	      "a header byte every 200 ms: 408 JSON after %.0f ms and %d bytes (header_ms %d, not reset by bytes)",
+	      ms, bytes, HEADER_MS);
+	ok = trickle("127.0.0.8", "POST /echo HTTP/1.1\r\nContent-Length: 100000\r\n\r\n", " ",
+		     &ms, &bytes);
+	CHECK(ok && ms < HEADER_MS + 3000,
+	      "a body byte every 200 ms: 408 JSON after %.0f ms (min_body_rate, grace header_ms)", ms);
 }
 
 /* A ClientHello byte every 200 ms on the internal port, no certificate. */
@@ -214,8 +205,7 @@ int main(int argc, char **argv)
 	CHECK(tu_wait_healthy(legit, 10000) == 0, "echo is up");
 	ctx = rh_ctx(dir, "client");
 
-	test_slow_headers();
-	test_slow_body();
+	test_slow_requests();
 	test_slow_client_hello();
 	test_handshake_limit(legit);
 	test_per_peer_limit(legit);
