@@ -1,11 +1,16 @@
-/* Structured JSON-lines logging to stderr; see log.h. */
+/* Structured JSON-lines logging to stderr or a rotated file; see log.h. */
 #include "lib/log.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -14,6 +19,89 @@ static enum log_level log_min = LOG_INFO;
 static _Thread_local char current_id[REQUEST_ID_MAX + 1];
 
 static const char *const level_names[] = { "debug", "info", "warn", "error" };
+
+/* The log file, when there is one; guarded by file_lock. */
+static pthread_mutex_t file_lock = PTHREAD_MUTEX_INITIALIZER;
+static int file_fd = -1, dir_fd = -1;
+static char file_name[NAME_MAX + 1];
+static size_t file_size, file_max;
+static unsigned file_count;
+
+int log_to_file(const char *path, size_t max_bytes, unsigned files)
+{
+	const char *slash = strrchr(path, '/');
+	const char *name = slash ? slash + 1 : path;
+	char dir[PATH_MAX];
+	if (!*name || strlen(name) + 4 > NAME_MAX)
+		return -EINVAL;
+	if (slash)
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash == path ? 1 : slash - path), path);
+	else
+		snprintf(dir, sizeof(dir), ".");
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+	int fd = openat(dfd, name, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		close(dfd);
+		return -e;
+	}
+	pthread_mutex_lock(&file_lock);
+	if (file_fd >= 0)
+		close(file_fd);
+	if (dir_fd >= 0)
+		close(dir_fd);
+	file_fd = fd;
+	dir_fd = dfd;
+	snprintf(file_name, sizeof(file_name), "%s", name);
+	file_size = (size_t)st.st_size;
+	file_max = max_bytes;
+	file_count = files ? files : 1;
+	pthread_mutex_unlock(&file_lock);
+	return 0;
+}
+
+/* With file_lock held: shift name.N-1 -> name.N ... name -> name.1. */
+static void rotate(void)
+{
+	char from[NAME_MAX + 16], to[NAME_MAX + 16];
+	for (unsigned i = file_count - 1; i >= 1; i--) {
+		if (i == 1)
+			snprintf(from, sizeof(from), "%s", file_name);
+		else
+			snprintf(from, sizeof(from), "%s.%u", file_name, i - 1);
+		snprintf(to, sizeof(to), "%s.%u", file_name, i);
+		renameat(dir_fd, from, dir_fd, to); /* a missing one is fine */
+	}
+	int fd = openat(dir_fd, file_name, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC,
+			0600);
+	if (fd < 0)
+		return; /* keep writing to the old one rather than lose lines */
+	close(file_fd);
+	file_fd = fd;
+	file_size = 0;
+}
+
+static void emit(const char *text, size_t n)
+{
+	pthread_mutex_lock(&file_lock);
+	int fd = STDERR_FILENO;
+	if (file_fd >= 0) {
+		if (file_size + n > file_max && file_size > 0)
+			rotate();
+		fd = file_fd;
+		file_size += n;
+	}
+	/* One write per line so lines from several processes sharing a log
+	 * file do not interleave. */
+	ssize_t w = write(fd, text, n);
+	(void)w;
+	pthread_mutex_unlock(&file_lock);
+}
 
 void log_init(const char *service)
 {
@@ -29,19 +117,45 @@ void log_set_level(enum log_level level)
  * UTF-8 (a path, a peer's input): such bytes become '?'. */
 static json_t *safe_string(const char *s)
 {
-	json_t *j = json_string(s);
-	if (j)
-		return j;
 	size_t n = strlen(s);
-	char *copy = strdup(s);
+	if (n <= LOG_FIELD_MAX) {
+		json_t *j = json_string(s);
+		if (j)
+			return j;
+	}
+	/* Too long, or not UTF-8: cut at a character boundary, mark it. */
+	size_t keep = n <= LOG_FIELD_MAX ? n : LOG_FIELD_MAX;
+	while (keep > 0 && keep < n && ((unsigned char)s[keep] & 0xc0) == 0x80)
+		keep--;
+	char *copy = malloc(keep + sizeof(LOG_TRUNCATED));
 	if (!copy)
 		return json_string("(out of memory)");
-	for (size_t i = 0; i < n; i++)
+	memcpy(copy, s, keep);
+	copy[keep] = '\0';
+	if (keep < n)
+		strcat(copy, LOG_TRUNCATED);
+	json_t *j = json_string(copy);
+	for (size_t i = 0; !j && i < keep; i++)
 		if ((unsigned char)copy[i] >= 0x80 || copy[i] < 0x20)
 			copy[i] = '?';
-	j = json_string(copy);
+	if (!j)
+		j = json_string(copy);
 	free(copy);
 	return j;
+}
+
+/* A field value with its long strings cut (numbers, booleans unchanged). */
+static json_t *bounded(json_t *value)
+{
+	if (json_is_string(value))
+		return safe_string(json_string_value(value));
+	if (json_is_object(value) || json_is_array(value)) {
+		char *text = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY);
+		json_t *j = text ? safe_string(text) : json_null();
+		free(text);
+		return j;
+	}
+	return json_incref(value);
 }
 
 static void format_time(char *out, size_t len)
@@ -58,10 +172,10 @@ void log_event(enum log_level level, json_t *fields, const char *fmt, ...)
 {
 	if (level < log_min || level > LOG_ERROR)
 		return;
-	char msg[1024];
+	char msg[LOG_FIELD_MAX + 2];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap); /* one byte over: safe_string marks the cut */
 	va_end(ap);
 
 	char ts[40];
@@ -80,20 +194,30 @@ void log_event(enum log_level level, json_t *fields, const char *fmt, ...)
 		json_t *value;
 		json_object_foreach(fields, key, value) {
 			/* The fixed keys stay authoritative. */
-			if (!json_object_get(line, key))
-				json_object_set(line, key, value);
+			if (!json_object_get(line, key) &&
+			    json_object_size(line) < 32)
+				json_object_set_new(line, key, bounded(value));
 		}
 	}
 	char *text = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(line);
 	if (!text)
 		return;
-	/* One write per line so lines from several processes sharing a log
-	 * file do not interleave. */
 	size_t n = strlen(text);
-	text[n] = '\n';
-	ssize_t w = write(STDERR_FILENO, text, n + 1);
-	(void)w;
+	if (n >= LOG_LINE_MAX) {
+		/* Only the fixed keys then: still one bounded, valid line. */
+		free(text);
+		json_t *small = json_pack("{s:s,s:s,s:s,s:o,s:b}", "ts", ts, "level",
+					  level_names[level], "service", log_service,
+					  "msg", safe_string(msg), "truncated", 1);
+		text = small ? json_dumps(small, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+		json_decref(small);
+		if (!text)
+			return;
+		n = strlen(text);
+	}
+	text[n] = '\n'; /* json_dumps leaves room: n is its NUL */
+	emit(text, n + 1);
 	free(text);
 }
 

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/bytes.h"
+
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -54,7 +56,7 @@ static int get_uint(json_t *obj, const char *where, const char *key,
 		    json_int_t min, json_int_t max, json_int_t def,
 		    json_int_t *out, char *err, size_t errlen)
 {
-	json_t *v = json_object_get(obj, key);
+	json_t *v = obj ? json_object_get(obj, key) : NULL;
 	*out = def;
 	if (!v)
 		return 0;
@@ -119,35 +121,81 @@ static int parse_tls(json_t *root, const char *dir, struct kettle_config *cfg,
 	return cfg->cert && cfg->key && cfg->ca ? 0 : -ENOMEM;
 }
 
+struct uint_field {
+	const char *key;
+	json_int_t min, max, def;
+};
+
+static const struct uint_field limit_fields[] = {
+	{ "max_body", 1, 1ll << 30, CONFIG_DEFAULT_MAX_BODY },
+	{ "max_blob_body", 1, 1ll << 32, CONFIG_DEFAULT_MAX_BLOB_BODY },
+	{ "max_connections", 1, 65536, CONFIG_DEFAULT_MAX_CONNECTIONS },
+	{ "max_per_peer", 1, 65536, CONFIG_DEFAULT_MAX_PER_PEER },
+	{ "max_handshakes", 1, 65536, CONFIG_DEFAULT_MAX_HANDSHAKES },
+	{ "timeout_ms", 1, 3600000, CONFIG_DEFAULT_TIMEOUT_MS },
+	{ "handshake_ms", 1, 600000, CONFIG_DEFAULT_HANDSHAKE_MS },
+	{ "header_ms", 1, 600000, CONFIG_DEFAULT_HEADER_MS },
+	{ "min_body_rate", 1, 1ll << 30, CONFIG_DEFAULT_MIN_BODY_RATE },
+	{ "call_timeout_ms", 1, 3600000, CONFIG_DEFAULT_CALL_TIMEOUT_MS },
+	{ "workers", 1, 256, CONFIG_DEFAULT_WORKERS },
+	{ "max_json_depth", 1, 256, CONFIG_DEFAULT_MAX_JSON_DEPTH },
+};
+
 static int parse_limits(json_t *root, struct kettle_config *cfg, char *err,
 			size_t errlen)
 {
 	json_t *lim = json_object_get(root, "limits");
-	json_t *empty = NULL;
-	if (!lim)
-		lim = empty = json_object();
-	else if (!json_is_object(lim))
+	if (lim && !json_is_object(lim))
 		return fail(err, errlen, "field \"limits\" must be an object");
-	json_int_t body, conns, timeout, depth;
-	int rc = get_uint(lim, "limits.", "max_body", 1, 1ll << 30,
-			  CONFIG_DEFAULT_MAX_BODY, &body, err, errlen);
+	json_int_t v[ARRAY_SIZE(limit_fields)];
+	for (size_t i = 0; i < ARRAY_SIZE(limit_fields); i++) {
+		const struct uint_field *f = &limit_fields[i];
+		int rc = get_uint(lim, "limits.", f->key, f->min, f->max, f->def,
+				  &v[i], err, errlen);
+		if (rc)
+			return rc;
+	}
+	cfg->max_body = (size_t)v[0];
+	cfg->max_blob_body = (size_t)v[1];
+	cfg->max_connections = (unsigned)v[2];
+	cfg->max_per_peer = (unsigned)v[3];
+	cfg->max_handshakes = (unsigned)v[4];
+	cfg->timeout_ms = (unsigned)v[5];
+	cfg->handshake_ms = (unsigned)v[6];
+	cfg->header_ms = (unsigned)v[7];
+	cfg->min_body_rate = (unsigned)v[8];
+	cfg->call_timeout_ms = (unsigned)v[9];
+	cfg->workers = (unsigned)v[10];
+	cfg->max_json_depth = (unsigned)v[11];
+	return 0;
+}
+
+/* "log": {"file": PATH, "max_bytes": N, "files": N}; absent = stderr. */
+static int parse_log(json_t *root, const char *dir, struct kettle_config *cfg,
+		     char *err, size_t errlen)
+{
+	json_t *log = json_object_get(root, "log");
+	cfg->log_max_bytes = CONFIG_DEFAULT_LOG_MAX_BYTES;
+	cfg->log_files = CONFIG_DEFAULT_LOG_FILES;
+	if (!log)
+		return 0;
+	if (!json_is_object(log))
+		return fail(err, errlen, "field \"log\" must be an object with file, max_bytes and files");
+	const char *file;
+	json_int_t max_bytes, files;
+	int rc = get_string(log, "log.", "file", 1, &file, err, errlen);
 	if (!rc)
-		rc = get_uint(lim, "limits.", "max_connections", 1, 65536,
-			      CONFIG_DEFAULT_MAX_CONNECTIONS, &conns, err, errlen);
+		rc = get_uint(log, "log.", "max_bytes", 4096, 1ll << 40,
+			      CONFIG_DEFAULT_LOG_MAX_BYTES, &max_bytes, err, errlen);
 	if (!rc)
-		rc = get_uint(lim, "limits.", "timeout_ms", 1, 3600000,
-			      CONFIG_DEFAULT_TIMEOUT_MS, &timeout, err, errlen);
-	if (!rc)
-		rc = get_uint(lim, "limits.", "max_json_depth", 1, 256,
-			      CONFIG_DEFAULT_MAX_JSON_DEPTH, &depth, err, errlen);
-	json_decref(empty);
+		rc = get_uint(log, "log.", "files", 1, 100, CONFIG_DEFAULT_LOG_FILES,
+			      &files, err, errlen);
 	if (rc)
 		return rc;
-	cfg->max_body = (size_t)body;
-	cfg->max_connections = (unsigned)conns;
-	cfg->timeout_ms = (unsigned)timeout;
-	cfg->max_json_depth = (unsigned)depth;
-	return 0;
+	cfg->log_max_bytes = (size_t)max_bytes;
+	cfg->log_files = (unsigned)files;
+	cfg->log_file = resolve(dir, file);
+	return cfg->log_file ? 0 : -ENOMEM;
 }
 
 static int parse_peers(json_t *root, char *err, size_t errlen)
@@ -199,6 +247,7 @@ int config_parse(const char *text, const char *dir, struct kettle_config *cfg,
 	    (rc = get_listen(root, "public", 0, &cfg->public_, err, errlen)) ||
 	    (rc = parse_tls(root, dir, cfg, err, errlen)) ||
 	    (rc = parse_limits(root, cfg, err, errlen)) ||
+	    (rc = parse_log(root, dir, cfg, err, errlen)) ||
 	    (rc = parse_peers(root, err, errlen)) ||
 	    (rc = get_string(root, "", "data_dir", 0, &data_dir, err, errlen)))
 		goto out;
@@ -273,6 +322,7 @@ void config_free(struct kettle_config *cfg)
 	free(cfg->key);
 	free(cfg->ca);
 	free(cfg->data_dir);
+	free(cfg->log_file);
 	free(cfg->dir);
 	json_decref(cfg->root);
 	memset(cfg, 0, sizeof(*cfg));

@@ -6,8 +6,14 @@
  *   "public":   {"address": "127.0.0.1", "port": 7443}, optional public TLS listener
  *   "tls":      {"cert": "...pem", "key": "...pem", "ca": "...pem"}, required
  *   "data_dir": "/path",                                optional
- *   "limits":   {"max_body": 1048576, "max_connections": 256,
- *                "timeout_ms": 10000, "max_json_depth": 32},  optional
+ *   "limits":   {"max_body": 6291456, "max_blob_body": 67108864,
+ *                "max_connections": 256, "max_per_peer": 64,
+ *                "max_handshakes": 32, "timeout_ms": 10000,
+ *                "handshake_ms": 3000, "header_ms": 5000,
+ *                "min_body_rate": 65536, "call_timeout_ms": 800,
+ *                "workers": 8, "max_json_depth": 32},  optional
+ *   "log":      {"file": "logs/storage.log", "max_bytes": 8388608,
+ *                "files": 4},                          optional (stderr)
  *   "peers":    {"storage": "https://127.0.0.1:7001", ...}, optional
  *   ...                  any service-specific keys, read with config_string()
  * }
@@ -20,10 +26,22 @@
 
 #include <jansson.h>
 
-#define CONFIG_DEFAULT_MAX_BODY (1u << 20)
+/* A 4 MiB value (API.md, STORE_VALUE_MAX) travels base64-encoded in JSON:
+ * 4/3 of it plus the key and framing. */
+#define CONFIG_DEFAULT_MAX_BODY (6u << 20)
 #define CONFIG_DEFAULT_MAX_CONNECTIONS 256u
 #define CONFIG_DEFAULT_TIMEOUT_MS 10000u
 #define CONFIG_DEFAULT_MAX_JSON_DEPTH 32u
+#define CONFIG_DEFAULT_MAX_BLOB_BODY (64u << 20)
+#define CONFIG_DEFAULT_MAX_PER_PEER 64u
+#define CONFIG_DEFAULT_MAX_HANDSHAKES 32u
+#define CONFIG_DEFAULT_HANDSHAKE_MS 3000u
+#define CONFIG_DEFAULT_HEADER_MS 5000u
+#define CONFIG_DEFAULT_MIN_BODY_RATE 65536u /* bytes per second */
+#define CONFIG_DEFAULT_CALL_TIMEOUT_MS 800u
+#define CONFIG_DEFAULT_WORKERS 8u
+#define CONFIG_DEFAULT_LOG_MAX_BYTES (8u << 20)
+#define CONFIG_DEFAULT_LOG_FILES 4u
 
 struct config_listen {
 	char *address; /* NULL when the listener is absent */
@@ -36,10 +54,21 @@ struct kettle_config {
 	struct config_listen public_;  /* public TLS, address NULL if none */
 	char *cert, *key, *ca;         /* absolute or relative to the file */
 	char *data_dir;                /* NULL if absent */
-	size_t max_body;
-	unsigned max_connections;
-	unsigned timeout_ms;
+	size_t max_body;               /* every route but RPC_ROUTE_BLOB ones */
+	size_t max_blob_body;          /* routes flagged RPC_ROUTE_BLOB */
+	unsigned max_connections;      /* per listener */
+	unsigned max_per_peer;         /* per listener and peer IP address */
+	unsigned max_handshakes;       /* per listener, TLS handshakes under way */
+	unsigned timeout_ms;           /* idle keep-alive, writing a reply */
+	unsigned handshake_ms;         /* absolute, from accept */
+	unsigned header_ms;            /* absolute, from the request's first byte */
+	unsigned min_body_rate;        /* bytes/s a body must keep up */
+	unsigned call_timeout_ms;      /* rpc_client_for_peer() deadline */
+	unsigned workers;              /* handler threads */
 	unsigned max_json_depth;
+	char *log_file;                /* NULL: stderr only */
+	size_t log_max_bytes;          /* rotate above this size */
+	unsigned log_files;            /* files kept, the current one included */
 	json_t *root; /* the whole file, for service-specific keys */
 	char *dir;    /* directory of the file */
 };

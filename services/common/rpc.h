@@ -9,8 +9,10 @@
  *             platform CA; its subject CN names the calling service.
  *   public:   TLS with a server certificate only, for clients; peer_cn is NULL.
  *
- * Handlers run on the event-loop thread, one at a time, and must fill the
- * response before returning (nothing is sent until they return). */
+ * The event-loop thread only does I/O: it accepts, handshakes, parses and
+ * writes. Handlers run on a pool of worker threads (limits.workers), several
+ * at once, so they must be thread-safe (their ctx included), and must fill
+ * the response before returning (nothing is sent until they return). */
 #ifndef KETTLE_SERVICES_COMMON_RPC_H
 #define KETTLE_SERVICES_COMMON_RPC_H
 
@@ -82,6 +84,7 @@ RPC_ERROR_HELPER(rpc_bad_request);        /* 400 bad_request */
 RPC_ERROR_HELPER(rpc_unauthenticated);    /* 401 unauthenticated */
 RPC_ERROR_HELPER(rpc_permission_denied);  /* 403 permission_denied */
 RPC_ERROR_HELPER(rpc_not_found);          /* 404 not_found */
+RPC_ERROR_HELPER(rpc_method_not_allowed); /* 405 method_not_allowed (add Allow) */
 RPC_ERROR_HELPER(rpc_conflict);           /* 409 conflict */
 RPC_ERROR_HELPER(rpc_payload_too_large);  /* 413 payload_too_large */
 RPC_ERROR_HELPER(rpc_rate_limited);       /* 429 rate_limited */
@@ -103,6 +106,7 @@ enum {
 	RPC_ROUTE_PUBLIC = 1u << 1,   /* served on the public listener */
 	RPC_ROUTE_PREFIX = 1u << 2,   /* pattern is a prefix; rest is param "*" */
 	RPC_ROUTE_RAW = 1u << 3,      /* do not parse the body as JSON */
+	RPC_ROUTE_BLOB = 1u << 4,     /* body bound limits.max_blob_body, not max_body */
 };
 
 struct rpc_route {
@@ -129,7 +133,9 @@ int rpc_server_listen(struct rpc_server *srv);
 /* Port actually bound (useful with port 0), or -1. */
 int rpc_server_port(const struct rpc_server *srv, int is_public);
 /* Run until SIGTERM/SIGINT or rpc_server_stop(): then stop accepting, finish
- * the requests in flight (bounded by the write timeout) and return 0. */
+ * the requests in flight (bounded by the write timeout; a reply whose client
+ * has gone is not waited for) and return 0. Starts the worker threads, so
+ * call it after jail_enter(), which needs a single thread. */
 int rpc_server_run(struct rpc_server *srv);
 /* Ask the loop to shut down gracefully (callable from a handler). */
 void rpc_server_stop(struct rpc_server *srv);
@@ -143,8 +149,12 @@ int rpc_serve_config(int argc, char **argv, const char *service,
 		     struct kettle_config *cfg);
 
 struct jail_spec;
+/* jail_enter(jail) plus what the server needs inside it (worker threads,
+ * log rotation, serving). 0 or -errno (logged). */
+int rpc_serve_jail(const struct jail_spec *jail);
 /* A service's whole serving life: new server with ctx, routes, listeners
- * (from cfg), jail_enter(jail), then ready(ready_arg) if not NULL (first-start
+ * (from cfg), the log file (cfg "log"), rpc_serve_jail(jail) unless jail is
+ * NULL, then ready(ready_arg) if not NULL (first-start
  * work that needs the jail on, e.g. creating the first admin), then
  * rpc_server_run() until SIGTERM. 0 after a graceful stop, or -errno
  * (logged). */

@@ -57,6 +57,21 @@ static unsigned scan_depth(const unsigned char *p, size_t len)
 	return deepest;
 }
 
+/* What is wrong, said to the sender; jansson's own text names its flags. */
+static const char *json_problem(const json_error_t *jerr)
+{
+	switch (json_error_code(jerr)) {
+	case json_error_invalid_utf8: return "the body is not valid UTF-8";
+	case json_error_null_character:
+		return "the body contains a NUL character (\\u0000), which is not accepted";
+	case json_error_duplicate_key: return "the body has an object with the same key twice";
+	case json_error_premature_end_of_input: return "the JSON body ends too early";
+	case json_error_end_of_input_expected: return "the JSON body has data after its end";
+	case json_error_numeric_overflow: return "a number in the body is too large";
+	default: return "the body is not valid JSON";
+	}
+}
+
 int rpc_body_parse(const void *data, size_t len, unsigned max_depth,
 		   json_t **out, char *err, size_t errlen)
 {
@@ -69,8 +84,7 @@ int rpc_body_parse(const void *data, size_t len, unsigned max_depth,
 	json_error_t jerr;
 	json_t *v = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!v) {
-		snprintf(err, errlen, "the body is not valid JSON (UTF-8) at byte %d: %s",
-			 jerr.position, jerr.text);
+		snprintf(err, errlen, "%s (near byte %d)", json_problem(&jerr), jerr.position);
 		return -EINVAL;
 	}
 	*out = v;

@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -30,6 +32,7 @@
 #include "services/common/tls.h"
 
 struct rpc_client {
+	pthread_mutex_t lock; /* one call at a time */
 	struct event_base *base;
 	SSL_CTX *ctx;
 	struct evhttp_connection *conn;
@@ -40,6 +43,7 @@ struct rpc_client {
 	unsigned timeout_ms;
 	size_t max_response;
 	unsigned connections;
+	struct timespec deadline; /* of the call under way (CLOCK_REALTIME) */
 	json_t *headers;
 	char err[256];
 };
@@ -52,6 +56,23 @@ struct call_state {
 	enum evhttp_request_error error;
 	int error_set;
 };
+
+static _Thread_local int thread_failed;
+
+int rpc_client_thread_failed(void)
+{
+	return thread_failed;
+}
+
+void rpc_client_thread_reset(void)
+{
+	thread_failed = 0;
+}
+
+void rpc_client_thread_fail(void)
+{
+	thread_failed = 1;
+}
 
 static int expect_cn_index = -1;
 static pthread_once_t expect_cn_once = PTHREAD_ONCE_INIT;
@@ -141,6 +162,7 @@ struct rpc_client *rpc_client_new(const struct rpc_client_opts *opts, char *err,
 	if (sigaction(SIGPIPE, NULL, &old) == 0 && old.sa_handler == SIG_DFL)
 		signal(SIGPIPE, SIG_IGN);
 	pthread_once(&expect_cn_once, make_expect_cn_index);
+	pthread_mutex_init(&c->lock, NULL);
 	c->timeout_ms = opts->timeout_ms ? opts->timeout_ms : 10000;
 	c->max_response = opts->max_response ? opts->max_response : 16u << 20;
 	c->headers = json_object();
@@ -180,7 +202,7 @@ struct rpc_client *rpc_client_for_peer(const struct kettle_config *cfg,
 	}
 	struct rpc_client_opts opts = {
 		.url = url, .ca = cfg->ca, .cert = cfg->cert, .key = cfg->key,
-		.expect_cn = peer, .timeout_ms = cfg->timeout_ms,
+		.expect_cn = peer, .timeout_ms = cfg->call_timeout_ms,
 	};
 	return rpc_client_new(&opts, err, errlen);
 }
@@ -298,10 +320,31 @@ static enum evhttp_cmd_type method_cmd(const char *m)
 	return EVHTTP_REQ_GET;
 }
 
+/* Whole-call deadline: evhttp's own timeout restarts on every byte. */
+static void on_deadline(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd; (void)what;
+	struct call_state *st = arg;
+	st->done = 1;
+	st->rc = -ETIMEDOUT;
+	event_base_loopbreak(st->c->base);
+}
+
+static long ms_left(const struct rpc_client *c)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	return (c->deadline.tv_sec - now.tv_sec) * 1000L +
+	       (c->deadline.tv_nsec - now.tv_nsec) / 1000000L;
+}
+
 static int call_once(struct rpc_client *c, const char *method, const char *path,
 		     const char *content_type, const void *data, size_t len,
 		     const char *bearer, struct rpc_result *out, int *reused)
 {
+	long left = ms_left(c);
+	if (left <= 0)
+		return -ETIMEDOUT;
 	unsigned opened = c->connections;
 	int rc = ensure_connection(c);
 	if (rc)
@@ -351,12 +394,25 @@ static int call_once(struct rpc_client *c, const char *method, const char *path,
 	int one = 1;
 	if (fd >= 0)
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	/* bufferevent_socket_connect() makes the socket inheritable; close it
+	 * on exec before this thread returns (launchers fork services). */
+	if (fd >= 0)
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
+	struct event *timer = evtimer_new(c->base, on_deadline, &st);
+	struct timeval tv = { left / 1000, (left % 1000) * 1000 };
+	if (!timer || evtimer_add(timer, &tv) != 0) {
+		if (timer)
+			event_free(timer);
+		drop_connection(c); /* frees the request without calling back */
+		return -ENOMEM;
+	}
 	while (!st.done)
 		if (event_base_dispatch(c->base) < 0)
 			break;
-	if (!st.done) {
+	event_free(timer);
+	if (!st.done || st.rc == -ETIMEDOUT) {
 		drop_connection(c);
-		return -EIO;
+		return st.done ? -ETIMEDOUT : -EIO;
 	}
 	if (st.rc == 1) {
 		drop_connection(c);
@@ -372,6 +428,20 @@ int rpc_client_call_raw(struct rpc_client *c, const char *method,
 			struct rpc_result *out)
 {
 	memset(out, 0, sizeof(*out));
+	/* Waiting for another thread's call is part of this call's deadline. */
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += c->timeout_ms / 1000;
+	until.tv_nsec += (long)(c->timeout_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	if (pthread_mutex_timedlock(&c->lock, &until) != 0) {
+		thread_failed = 1;
+		return -ETIMEDOUT;
+	}
+	c->deadline = until;
 	c->err[0] = '\0';
 	int reused;
 	int rc = call_once(c, method, path, content_type, data, len, bearer, out,
@@ -391,6 +461,9 @@ int rpc_client_call_raw(struct rpc_client *c, const char *method,
 				: strerror(-rc));
 		rpc_result_clear(out);
 	}
+	if (rc || out->status == 503)
+		thread_failed = 1;
+	pthread_mutex_unlock(&c->lock);
 	return rc;
 }
 
@@ -451,5 +524,6 @@ void rpc_client_free(struct rpc_client *c)
 	json_decref(c->headers);
 	free(c->prefix);
 	free(c->expect_cn);
+	pthread_mutex_destroy(&c->lock);
 	free(c);
 }

@@ -1,7 +1,8 @@
 /* Blocking HTTPS JSON client with mutual TLS, for services calling services,
  * for tests and for benchmarks. One client keeps one connection open and
  * reuses it (keep-alive); it reconnects when the server closed it.
- * Not thread-safe: use one client per thread. The id of the request being
+ * Calls on one client are serialised by a lock whose wait counts against
+ * the call's deadline; for concurrent calls use rpc_pool.h. The id of the request being
  * handled on this thread (request_id_current()) is forwarded as X-Request-Id. */
 #ifndef KETTLE_SERVICES_COMMON_RPC_CLIENT_H
 #define KETTLE_SERVICES_COMMON_RPC_CLIENT_H
@@ -18,7 +19,7 @@ struct rpc_client_opts {
 	const char *cert; /* client certificate PEM; NULL for no client cert */
 	const char *key;  /* its key PEM */
 	const char *expect_cn; /* if set, the server certificate's CN must equal it */
-	unsigned timeout_ms;   /* whole-request timeout; 0 = 10000 */
+	unsigned timeout_ms;   /* whole-call deadline; 0 = 10000 */
 	size_t max_response;   /* 0 = 16 MiB */
 };
 
@@ -34,7 +35,9 @@ struct rpc_result {
 struct rpc_client *rpc_client_new(const struct rpc_client_opts *opts, char *err,
 				  size_t errlen);
 /* Make a client from a service configuration: its own cert/key/CA, to the
- * peer named in cfg->peers (expect_cn = peer). */
+ * peer named in cfg->peers (expect_cn = peer), with the deadline
+ * limits.call_timeout_ms (default 800 ms: shorter than any server's
+ * timeouts, so a stalled peer becomes a 503 the caller still delivers). */
 struct kettle_config;
 struct rpc_client *rpc_client_for_peer(const struct kettle_config *cfg,
 				       const char *peer, char *err,
@@ -58,6 +61,14 @@ int rpc_client_set_header(struct rpc_client *c, const char *name,
 unsigned rpc_client_connections(const struct rpc_client *c);
 /* One line describing the last failure. */
 const char *rpc_client_error(const struct rpc_client *c);
+
+/* Whether a call on this thread failed to get an answer (timeout, refused,
+ * TLS) or got 503 since the last reset. The server resets it before each
+ * handler and turns the handler's 500 into 503 unavailable when it is set. */
+int rpc_client_thread_failed(void);
+void rpc_client_thread_reset(void);
+/* Mark it by hand, e.g. when no client was free to call with (a pool). */
+void rpc_client_thread_fail(void);
 
 void rpc_result_clear(struct rpc_result *r);
 void rpc_client_free(struct rpc_client *c);

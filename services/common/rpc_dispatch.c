@@ -1,240 +1,120 @@
-/* Handling one request: request id, peer, route, allowlist, body, handler,
- * reply, log line. */
-#include <netinet/in.h>
+/* One request on a worker thread: JSON body, handler, the 503 a failed
+ * dependency deserves, the reply serialised, the access log line. The
+ * route, the caller and the body limit were settled while reading
+ * (rpc_parse.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/queue.h>
 #include <time.h>
 
-#include <event2/buffer.h>
-#include <event2/bufferevent.h>
-#include <event2/bufferevent_ssl.h>
-#include <event2/http.h>
-#include <event2/keyvalq_struct.h>
+#include <http_parser.h>
 
 #include "lib/log.h"
 #include "services/common/rpc_body.h"
+#include "services/common/rpc_client.h"
 #include "services/common/rpc_internal.h"
 #include "services/common/rpc_route.h"
-#include "services/common/tls.h"
 
-static const char *method_name(enum evhttp_cmd_type cmd)
+void rpc_dispatch(struct rpc_server *srv, struct rpc_exchange *ex)
 {
-	switch (cmd) {
-	case EVHTTP_REQ_GET: return "GET";
-	case EVHTTP_REQ_POST: return "POST";
-	case EVHTTP_REQ_PUT: return "PUT";
-	case EVHTTP_REQ_DELETE: return "DELETE";
-	case EVHTTP_REQ_PATCH: return "PATCH";
-	case EVHTTP_REQ_HEAD: return "HEAD";
-	default: return NULL;
+	struct rpc_request *req = &ex->req;
+	struct rpc_response *resp = &ex->resp;
+	request_id_set_current(ex->request_id);
+	rpc_client_thread_reset();
+	char err[256];
+	if (req->raw_len && !(ex->route->flags & RPC_ROUTE_RAW) &&
+	    rpc_body_parse(req->raw, req->raw_len, srv->cfg->max_json_depth,
+			   &req->body, err, sizeof(err)))
+		rpc_bad_request(resp, "%s", err);
+	else
+		ex->route->handler(srv->ctx, req, resp);
+	if (resp->status == 0)
+		rpc_internal(resp, "The handler produced no response.");
+	/* A handler that gives up because a service it called did not
+	 * answer reports a 500; the caller should hear "retry later". */
+	if (resp->status == 500 && rpc_client_thread_failed())
+		rpc_unavailable(resp, "A service this call needs did not answer; retry later.");
+	int stopping = __atomic_load_n(&srv->stopping, __ATOMIC_RELAXED);
+	if (rpc_exchange_serialise(ex, stopping) != 0) {
+		free(ex->out);
+		ex->out = NULL;
 	}
+	rpc_exchange_log(ex);
+	request_id_set_current(NULL);
 }
 
-static void reply_sent(struct evhttp_request *req, void *arg)
+/* Header names and values go out only if they cannot split the reply. */
+static int header_safe(const char *s)
 {
-	(void)req;
-	struct rpc_server *srv = arg;
-	if (srv->unsent)
-		srv->unsent--;
-	rpc_server_maybe_finish(srv);
+	return s && !strpbrk(s, "\r\n");
 }
 
-static void send_response(struct rpc_server *srv, struct evhttp_request *ereq,
-			  struct rpc_response *resp, const char *request_id)
+int rpc_exchange_serialise(struct rpc_exchange *ex, int stopping)
 {
-	struct evkeyvalq *out = evhttp_request_get_output_headers(ereq);
-	struct evbuffer *buf = evbuffer_new();
-	if (!buf) {
-		evhttp_send_error(ereq, 500, NULL);
-		return;
+	struct rpc_response *resp = &ex->resp;
+	char *json = NULL;
+	const void *body = resp->raw;
+	size_t body_len = resp->raw_len;
+	const char *ctype = resp->content_type;
+	if (!resp->raw) {
+		json = resp->json ? json_dumps(resp->json, JSON_COMPACT) : strdup("{}");
+		if (!json)
+			return -1;
+		body = json;
+		body_len = strlen(json);
+		ctype = "application/json";
 	}
-	if (resp->raw) {
-		evbuffer_add(buf, resp->raw, resp->raw_len);
-		evhttp_add_header(out, "Content-Type", resp->content_type);
-	} else {
-		char *text = json_dumps(resp->json, JSON_COMPACT);
-		if (text) {
-			evbuffer_add(buf, text, strlen(text));
-			free(text);
-		}
-		evhttp_add_header(out, "Content-Type", "application/json");
+	int close = stopping || ex->close_after || !ex->keep_alive;
+	ex->keep_alive = !close;
+	size_t cap = 0;
+	FILE *f = open_memstream(&ex->out, &cap);
+	if (!f) {
+		free(json);
+		return -1;
 	}
+	const char *reason = http_status_str((enum http_status)resp->status);
+	fprintf(f, "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\n"
+		"X-Request-Id: %s\r\n", resp->status, reason, ctype, body_len,
+		ex->request_id);
 	const char *key;
 	json_t *value;
 	json_object_foreach(resp->headers, key, value)
-		evhttp_add_header(out, key, json_string_value(value));
-	evhttp_add_header(out, "X-Request-Id", request_id);
-	if (srv->stopping)
-		evhttp_add_header(out, "Connection", "close");
-	srv->unsent++;
-	evhttp_request_set_on_complete_cb(ereq, reply_sent, srv);
-	evhttp_send_reply(ereq, resp->status, NULL, buf);
-	evbuffer_free(buf);
+		if (header_safe(key) && header_safe(json_string_value(value)))
+			fprintf(f, "%s: %s\r\n", key, json_string_value(value));
+	fputs(close ? "Connection: close\r\n\r\n" : "\r\n", f);
+	if (!ex->head && body_len)
+		fwrite(body, 1, body_len, f);
+	int bad = ferror(f);
+	if (fclose(f) != 0 || bad) {
+		free(json);
+		free(ex->out);
+		ex->out = NULL;
+		return -1;
+	}
+	ex->out_len = cap;
+	free(json);
+	return 0;
 }
 
-static const char *bearer_token(struct evkeyvalq *headers)
+void rpc_exchange_log(struct rpc_exchange *ex)
 {
-	const char *auth = evhttp_find_header(headers, "Authorization");
-	if (!auth || strncasecmp(auth, "Bearer ", 7) != 0)
-		return NULL;
-	auth += 7;
-	while (*auth == ' ')
-		auth++;
-	return *auth ? auth : NULL;
-}
-
-static int peer_cn_of(struct evhttp_request *ereq, char *out, size_t len)
-{
-	struct evhttp_connection *conn = evhttp_request_get_connection(ereq);
-	struct bufferevent *bev = conn ? evhttp_connection_get_bufferevent(conn) : NULL;
-	SSL *ssl = bev ? bufferevent_openssl_get_ssl(bev) : NULL;
-	return tls_peer_cn(ssl, out, len);
-}
-
-/* The remote address of the request's connection (for per-peer limits such
- * as login throttling); "" when it is not known. */
-static const char *peer_addr_of(struct evhttp_request *ereq)
-{
-	struct evhttp_connection *conn = evhttp_request_get_connection(ereq);
-	const char *addr = NULL;
-	ev_uint16_t port = 0;
-	if (conn)
-		evhttp_connection_get_peer(conn, (char **)&addr, &port);
-	return addr ? addr : "";
-}
-
-static void dispatch(struct listener *lis, struct evhttp_request *ereq,
-		     struct rpc_request *req, struct rpc_response *resp,
-		     const char *raw_path)
-{
-	struct rpc_server *srv = lis->srv;
-	if (!req->method) {
-		rpc_reply_error(resp, 405, "bad_request", "This HTTP method is not supported.");
-		return;
-	}
-	if (strcmp(raw_path, "/healthz") == 0 && strcmp(req->method, "GET") == 0) {
-		rpc_reply_json(resp, 200, json_pack("{s:s,s:s}", "status", "ok",
-						    "service", srv->cfg->service));
-		return;
-	}
-	int status;
-	const struct rpc_route *route = rpc_routes_find(
-		srv->routes, srv->n_routes, req->method, raw_path, lis->is_public,
-		req, &status);
-	if (!route) {
-		if (status == 405)
-			rpc_reply_error(resp, 405, "bad_request",
-					"Method %s is not allowed on this path.", req->method);
-		else if (status == 400)
-			rpc_bad_request(resp, "The request path is not validly encoded.");
-		else
-			rpc_not_found(resp, "No such endpoint.");
-		return;
-	}
-	if (!lis->is_public && !rpc_route_allows(route, req->peer_cn)) {
-		rpc_permission_denied(resp, "Service \"%s\" may not call this endpoint.",
-				      req->peer_cn);
-		return;
-	}
-	struct evbuffer *in = evhttp_request_get_input_buffer(ereq);
-	size_t len = evbuffer_get_length(in);
-	if (len > srv->cfg->max_body) {
-		rpc_payload_too_large(resp, "The body is larger than %zu bytes.",
-				      srv->cfg->max_body);
-		return;
-	}
-	req->raw = len ? evbuffer_pullup(in, -1) : (const unsigned char *)"";
-	req->raw_len = len;
-	if (len && !(route->flags & RPC_ROUTE_RAW)) {
-		char err[256];
-		if (rpc_body_parse(req->raw, len, srv->cfg->max_json_depth,
-				   &req->body, err, sizeof(err))) {
-			rpc_bad_request(resp, "%s", err);
-			return;
-		}
-	}
-	route->handler(srv->ctx, req, resp);
-	if (resp->status == 0)
-		rpc_internal(resp, "The handler produced no response.");
-}
-
-void rpc_handle_request(struct evhttp_request *ereq, void *arg)
-{
-	struct listener *lis = arg;
-	struct rpc_server *srv = lis->srv;
-	struct timespec t0, t1;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-
-	struct rpc_request req = { 0 };
-	struct rpc_response resp = { 0 };
-	struct evkeyvalq query = { 0 };
-	struct evkeyvalq *headers = evhttp_request_get_input_headers(ereq);
-	char cn[128], request_id[REQUEST_ID_MAX + 1];
-
-	const char *given = evhttp_find_header(headers, "X-Request-Id");
-	if (given && request_id_valid(given))
-		snprintf(request_id, sizeof(request_id), "%s", given);
-	else
-		request_id_generate(request_id);
-	request_id_set_current(request_id);
-
-	req.method = method_name(evhttp_request_get_command(ereq));
-	req.request_id = request_id;
-	req.headers_ = headers;
-	req.bearer = bearer_token(headers);
-	req.content_type = evhttp_find_header(headers, "Content-Type");
-	req.is_public = lis->is_public;
-	req.peer_addr = peer_addr_of(ereq);
-	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(ereq);
-	const char *raw_path = uri ? evhttp_uri_get_path(uri) : NULL;
-	const char *raw_query = uri ? evhttp_uri_get_query(uri) : NULL;
-	char *path = NULL;
-	if (!raw_path || raw_path[0] != '/' ||
-	    !(path = rpc_percent_decode(raw_path, strlen(raw_path), 0))) {
-		rpc_bad_request(&resp, "The request path is not validly encoded.");
-		goto reply;
-	}
-	req.path = path;
-	TAILQ_INIT(&query);
-	if (raw_query && evhttp_parse_query_str(raw_query, &query) != 0) {
-		rpc_bad_request(&resp, "The query string is not validly encoded.");
-		goto reply;
-	}
-	req.query_ = &query;
-	struct evkeyval *kv;
-	TAILQ_FOREACH(kv, &query, next) {
-		if (!rpc_utf8_valid(kv->key, strlen(kv->key)) ||
-		    !rpc_utf8_valid(kv->value, strlen(kv->value))) {
-			rpc_bad_request(&resp, "The query string is not valid UTF-8.");
-			goto reply;
-		}
-	}
-	if (!lis->is_public) {
-		if (peer_cn_of(ereq, cn, sizeof(cn)) != 0) {
-			rpc_unauthenticated(&resp, "A platform client certificate is required.");
-			goto reply;
-		}
-		req.peer_cn = cn;
-	}
-	dispatch(lis, ereq, &req, &resp, raw_path);
-reply:
-	send_response(srv, ereq, &resp, request_id);
+	struct timespec t1;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	const char *path = ex->path ? ex->path : ex->target;
+	if (path && !rpc_utf8_valid(path, strlen(path)))
+		path = NULL; /* never lose the line to bytes that are not UTF-8 */
 	json_t *fields = json_pack("{s:s,s:s,s:i,s:s?,s:f}",
-		"method", req.method ? req.method : "?",
-		"path", req.path ? req.path : "?", "status", resp.status,
-		"peer", req.peer_cn,
-		"ms", (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
-		      (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
-	log_event(resp.status >= 500 ? LOG_ERROR : LOG_INFO, fields, "request");
+		"method", ex->method[0] ? ex->method : "?",
+		"path", path ? path : "?", "status", ex->resp.status,
+		"peer", ex->req.peer_cn,
+		"ms", (double)(t1.tv_sec - ex->t0.tv_sec) * 1e3 +
+		      (double)(t1.tv_nsec - ex->t0.tv_nsec) / 1e6);
+	const char *prev = request_id_current();
+	char saved[REQUEST_ID_MAX + 1] = "";
+	if (prev)
+		snprintf(saved, sizeof(saved), "%s", prev);
+	request_id_set_current(ex->request_id);
+	log_event(ex->resp.status >= 500 ? LOG_ERROR : LOG_INFO, fields, "request");
+	request_id_set_current(saved[0] ? saved : NULL);
 	json_decref(fields);
-	request_id_set_current(NULL);
-	rpc_response_clear(&resp);
-	rpc_request_clear_params(&req);
-	json_decref(req.body);
-	evhttp_clear_headers(&query);
-	free(path);
 }

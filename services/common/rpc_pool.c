@@ -116,8 +116,10 @@ int rpc_pool_call(struct rpc_pool *p, const char *method, const char *path,
 		  json_t *body, const char *bearer, struct rpc_result *out)
 {
 	struct rpc_client *c = borrow(p);
-	if (!c)
+	if (!c) {
+		rpc_client_thread_fail(); /* the handler's 500 becomes 503 */
 		return -EBUSY;
+	}
 	return finish(p, c, rpc_client_call(c, method, path, body, bearer, out));
 }
 
@@ -126,8 +128,10 @@ int rpc_pool_call_raw(struct rpc_pool *p, const char *method, const char *path,
 		      const char *bearer, struct rpc_result *out)
 {
 	struct rpc_client *c = borrow(p);
-	if (!c)
+	if (!c) {
+		rpc_client_thread_fail(); /* the handler's 500 becomes 503 */
 		return -EBUSY;
+	}
 	return finish(p, c, rpc_client_call_raw(c, method, path, content_type,
 						data, len, bearer, out));
 }

@@ -75,6 +75,7 @@ const char *rpc_error_code_for_status(int status)
 	case 401: return "unauthenticated";
 	case 403: return "permission_denied";
 	case 404: return "not_found";
+	case 405: return "method_not_allowed";
 	case 409: return "conflict";
 	case 413: return "payload_too_large";
 	case 429: return "rate_limited";
@@ -112,6 +113,7 @@ DEFINE_ERROR_HELPER(rpc_bad_request, 400, "bad_request")
 DEFINE_ERROR_HELPER(rpc_unauthenticated, 401, "unauthenticated")
 DEFINE_ERROR_HELPER(rpc_permission_denied, 403, "permission_denied")
 DEFINE_ERROR_HELPER(rpc_not_found, 404, "not_found")
+DEFINE_ERROR_HELPER(rpc_method_not_allowed, 405, "method_not_allowed")
 DEFINE_ERROR_HELPER(rpc_conflict, 409, "conflict")
 DEFINE_ERROR_HELPER(rpc_payload_too_large, 413, "payload_too_large")
 DEFINE_ERROR_HELPER(rpc_rate_limited, 429, "rate_limited")

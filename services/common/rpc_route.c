@@ -185,3 +185,37 @@ const struct rpc_route *rpc_routes_find(const struct rpc_route *routes,
 	}
 	return NULL;
 }
+
+void rpc_routes_allowed(const struct rpc_route *routes, size_t n,
+			const char *raw_path, int is_public, char *out, size_t len)
+{
+	size_t used = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		const struct rpc_route *r = &routes[i];
+		struct rpc_request scratch = { 0 };
+		if (!rpc_route_on_listener(r, is_public) || strcmp(r->method, "*") == 0 ||
+		    (raw_path && rpc_route_match_path(r, raw_path, &scratch) != 1))
+			continue;
+		rpc_request_clear_params(&scratch);
+		/* Each method once. */
+		int seen = 0;
+		for (size_t j = 0; j < i && !seen; j++) {
+			struct rpc_request s2 = { 0 };
+			if (rpc_route_on_listener(&routes[j], is_public) &&
+			    (!raw_path || rpc_route_match_path(&routes[j], raw_path, &s2) == 1) &&
+			    strcmp(routes[j].method, r->method) == 0)
+				seen = 1;
+			rpc_request_clear_params(&s2);
+		}
+		if (seen)
+			continue;
+		int w = snprintf(out + used, len - used, "%s%s", used ? ", " : "",
+				 r->method);
+		if (w < 0 || (size_t)w >= len - used) {
+			out[used] = '\0';
+			return;
+		}
+		used += (size_t)w;
+	}
+}

@@ -26,6 +26,11 @@ const struct rpc_route *rpc_routes_find(const struct rpc_route *routes,
 					const char *raw_path, int is_public,
 					struct rpc_request *req, int *status);
 
+/* The methods of the routes whose pattern matches raw_path (NULL: of every
+ * route on the listener), as an Allow header value ("GET, PUT") into out. */
+void rpc_routes_allowed(const struct rpc_route *routes, size_t n,
+			const char *raw_path, int is_public, char *out, size_t len);
+
 void rpc_request_clear_params(struct rpc_request *req);
 
 /* Percent-decode src (len bytes) into a new string; NULL if an escape is

@@ -1,125 +1,185 @@
-/* The evhttp + bufferevent_openssl server behind rpc.h: listeners,
- * connection bound, signals and graceful shutdown. Requests: rpc_dispatch.c. */
+/* The server behind rpc.h: listeners, admission of new connections (limits
+ * per listener, per peer address and for handshakes under way), signals
+ * and graceful shutdown. One connection: rpc_conn.c; one request:
+ * rpc_parse.c (reading) and rpc_dispatch.c (handling). */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/queue.h>
 #include <sys/socket.h>
-#include <time.h>
+#include <unistd.h>
 
-#include <event2/buffer.h>
-#include <event2/bufferevent.h>
-#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
-#include <event2/http.h>
-#include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
-#include <openssl/ssl.h>
 
 #include "lib/log.h"
-#include "services/common/rpc_body.h"
 #include "services/common/rpc_internal.h"
-#include "services/common/rpc_route.h"
 #include "services/common/tls.h"
 
-/* Index of the SSL ex_data slot that ties a connection to its listener; its
- * free callback is the one hook that runs for every closed connection, even
- * one that failed its handshake before evhttp saw a request. */
-static int conn_ex_index = -1;
-
-static void set_accepting(struct rpc_server *srv, int on)
+static struct peer_count *peer_get(struct listener *lis, const char *addr)
 {
-	for (int i = 0; i < 2; i++) {
-		if (!srv->lis[i].bound)
-			continue;
-		struct evconnlistener *l =
-			evhttp_bound_socket_get_listener(srv->lis[i].bound);
-		if (on)
-			evconnlistener_enable(l);
-		else
-			evconnlistener_disable(l);
+	struct peer_count *p;
+	LIST_FOREACH(p, &lis->peers, link)
+		if (strcmp(p->addr, addr) == 0)
+			return p;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	snprintf(p->addr, sizeof(p->addr), "%s", addr);
+	LIST_INSERT_HEAD(&lis->peers, p, link);
+	return p;
+}
+
+static void peer_put(struct peer_count *p)
+{
+	if (p && --p->n == 0) {
+		LIST_REMOVE(p, link);
+		free(p);
 	}
-	srv->accepting_paused = !on;
 }
 
-static void conn_freed(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
-		       long argl, void *argp)
+void rpc_server_conn_closed(struct listener *lis, struct conn *c)
 {
-	(void)parent; (void)ad; (void)idx; (void)argl; (void)argp;
-	struct listener *lis = ptr;
-	if (!lis)
-		return;
-	struct rpc_server *srv = lis->srv;
-	if (srv->connections)
-		srv->connections--;
-	if (srv->accepting_paused && !srv->stopping && !srv->freeing &&
-	    srv->connections < srv->cfg->max_connections)
-		set_accepting(srv, 1);
+	TAILQ_REMOVE(&lis->conns, c, link);
+	lis->connections--;
+	if (rpc_conn_handshaking(c))
+		lis->handshaking--;
+	peer_put(c->peer);
+	c->peer = NULL;
 }
 
-static struct bufferevent *make_tls_bev(struct event_base *base, void *arg)
+/* Make room by closing the oldest connection that has not yet sent a
+ * request: a slow client loses its place to a new one, not the reverse. */
+static int evict_one(struct listener *lis, int handshaking_only)
+{
+	struct conn *c;
+	TAILQ_FOREACH(c, &lis->conns, link) {
+		if (rpc_conn_evictable(c, handshaking_only)) {
+			rpc_conn_close(c);
+			return 0;
+		}
+	}
+	return -EBUSY;
+}
+
+static void peer_address(const struct sockaddr *sa, char *out, size_t len)
+{
+	const void *a = NULL;
+	if (sa->sa_family == AF_INET)
+		a = &((const struct sockaddr_in *)sa)->sin_addr;
+	else if (sa->sa_family == AF_INET6)
+		a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+	if (!a || !inet_ntop(sa->sa_family, a, out, (socklen_t)len))
+		snprintf(out, len, "?");
+}
+
+static void on_accept(struct evconnlistener *l, evutil_socket_t fd,
+		      struct sockaddr *sa, int salen, void *arg)
+{
+	(void)l; (void)salen;
+	struct listener *lis = arg;
+	const struct kettle_config *cfg = lis->srv->cfg;
+	char addr[46];
+	peer_address(sa, addr, sizeof(addr));
+	struct peer_count *peer = lis->srv->stopping ? NULL : peer_get(lis, addr);
+	if (!peer || peer->n >= cfg->max_per_peer)
+		goto refuse;
+	peer->n++; /* held while evicting, so the entry stays */
+	int room = 1;
+	if (lis->handshaking >= cfg->max_handshakes)
+		room = evict_one(lis, 1) == 0;
+	if (room && lis->connections >= cfg->max_connections)
+		room = evict_one(lis, 0) == 0;
+	struct conn *c = room ? rpc_conn_new(lis, fd, addr) : NULL;
+	if (!c) {
+		peer_put(peer); /* frees it if this was its only one */
+		evutil_closesocket(fd);
+		return;
+	}
+	c->peer = peer;
+	TAILQ_INSERT_TAIL(&lis->conns, c, link);
+	lis->connections++;
+	lis->handshaking++;
+	return;
+refuse:
+	if (peer && peer->n == 0) { /* created for this refused one */
+		LIST_REMOVE(peer, link);
+		free(peer);
+	}
+	evutil_closesocket(fd);
+}
+
+static void on_resume(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd; (void)what;
+	struct rpc_server *srv = arg;
+	for (int i = 0; i < 2; i++)
+		if (srv->lis[i].evl && !srv->stopping)
+			evconnlistener_enable(srv->lis[i].evl);
+}
+
+/* Out of descriptors: pause accepting briefly instead of spinning. */
+static void on_accept_error(struct evconnlistener *l, void *arg)
 {
 	struct listener *lis = arg;
-	struct rpc_server *srv = lis->srv;
-	SSL *ssl = SSL_new(lis->ctx);
-	if (!ssl)
-		return NULL;
-	SSL_set_ex_data(ssl, conn_ex_index, lis);
-	srv->connections++;
-	/* Past the bound, leave new connections in the kernel's backlog. */
-	if (srv->connections >= srv->cfg->max_connections)
-		set_accepting(srv, 0);
-	struct bufferevent *bev = bufferevent_openssl_socket_new(
-		base, -1, ssl, BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
-	if (!bev) {
-		SSL_free(ssl); /* runs conn_freed */
-		return NULL;
-	}
-	bufferevent_openssl_set_allow_dirty_shutdown(bev, 1);
-	return bev;
+	int e = EVUTIL_SOCKET_ERROR();
+	log_warn("accept failed on the %s listener: %s; pausing 100 ms",
+		 lis->is_public ? "public" : "internal", strerror(e));
+	evconnlistener_disable(l);
+	struct timeval tv = { 0, 100000 };
+	evtimer_add(lis->srv->resume_timer, &tv);
 }
 
 static void on_signal(evutil_socket_t sig, short what, void *arg)
 {
 	(void)what;
-	struct rpc_server *srv = arg;
 	log_info("signal %d: shutting down", (int)sig);
-	rpc_server_stop(srv);
+	rpc_server_stop(arg);
 }
 
 static void on_drain_timeout(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd; (void)what;
 	struct rpc_server *srv = arg;
-	log_warn("shutdown: %u replies still unsent after the timeout", srv->unsent);
+	log_warn("shutdown: %u replies still unsent after the timeout", srv->busy);
 	event_base_loopexit(srv->base, NULL);
 }
 
 void rpc_server_maybe_finish(struct rpc_server *srv)
 {
-	if (srv->stopping && srv->unsent == 0)
+	if (srv->stopping && srv->busy == 0)
 		event_base_loopexit(srv->base, NULL);
+}
+
+void rpc_conns_close_idle(struct listener *lis)
+{
+	struct conn *c, *next;
+	for (c = TAILQ_FIRST(&lis->conns); c; c = next) {
+		next = TAILQ_NEXT(c, link);
+		if (c->state == CONN_HANDSHAKE || c->state == CONN_IDLE ||
+		    c->state == CONN_LINGER)
+			rpc_conn_close(c);
+	}
 }
 
 void rpc_server_stop(struct rpc_server *srv)
 {
 	if (srv->stopping)
 		return;
-	srv->stopping = 1;
-	/* Stop accepting at once; connections already open finish their
-	 * current request and are closed after the reply. */
+	__atomic_store_n(&srv->stopping, 1, __ATOMIC_RELAXED);
+	/* Stop accepting at once; requests under way finish and their
+	 * connections close after the reply. */
 	for (int i = 0; i < 2; i++) {
 		struct listener *lis = &srv->lis[i];
-		if (lis->bound) {
-			evhttp_del_accept_socket(lis->http, lis->bound);
-			lis->bound = NULL;
+		if (lis->evl) {
+			evconnlistener_free(lis->evl);
+			lis->evl = NULL;
 		}
+		rpc_conns_close_idle(lis);
 	}
 	struct timeval tv = { srv->cfg->timeout_ms / 1000,
 			      (srv->cfg->timeout_ms % 1000) * 1000 };
@@ -129,13 +189,6 @@ void rpc_server_stop(struct rpc_server *srv)
 
 struct rpc_server *rpc_server_new(const struct kettle_config *cfg, void *ctx)
 {
-	if (conn_ex_index < 0) {
-		conn_ex_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, conn_freed);
-		if (conn_ex_index < 0) {
-			log_error("cannot allocate a TLS ex_data slot");
-			return NULL;
-		}
-	}
 	/* A peer closing mid-write must be an error return, not a signal. */
 	signal(SIGPIPE, SIG_IGN);
 	struct rpc_server *srv = calloc(1, sizeof(*srv));
@@ -149,12 +202,20 @@ struct rpc_server *rpc_server_new(const struct kettle_config *cfg, void *ctx)
 	srv->sig_term = evsignal_new(srv->base, SIGTERM, on_signal, srv);
 	srv->sig_int = evsignal_new(srv->base, SIGINT, on_signal, srv);
 	srv->drain_timer = evtimer_new(srv->base, on_drain_timeout, srv);
-	if (!srv->sig_term || !srv->sig_int || !srv->drain_timer)
+	srv->resume_timer = evtimer_new(srv->base, on_resume, srv);
+	if (!srv->sig_term || !srv->sig_int || !srv->drain_timer || !srv->resume_timer)
+		goto fail;
+	/* Created now (eventfd) so nothing but threads is needed later. */
+	srv->workers = rpc_workers_new(srv, cfg->workers);
+	if (!srv->workers)
 		goto fail;
 	for (int i = 0; i < 2; i++) {
-		srv->lis[i].srv = srv;
-		srv->lis[i].is_public = i;
-		srv->lis[i].port = -1;
+		struct listener *lis = &srv->lis[i];
+		lis->srv = srv;
+		lis->is_public = i;
+		lis->port = -1;
+		TAILQ_INIT(&lis->conns);
+		LIST_INIT(&lis->peers);
 	}
 	return srv;
 fail:
@@ -176,12 +237,11 @@ int rpc_server_add_routes(struct rpc_server *srv, const struct rpc_route *routes
 	return 0;
 }
 
-static int bound_port(struct evhttp_bound_socket *bound)
+static int bound_port(evutil_socket_t fd)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
-	if (getsockname(evhttp_bound_socket_get_fd(bound), (struct sockaddr *)&ss,
-			&len) != 0)
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0)
 		return -1;
 	if (ss.ss_family == AF_INET)
 		return ntohs(((struct sockaddr_in *)&ss)->sin_port);
@@ -194,6 +254,7 @@ static int listen_one(struct rpc_server *srv, struct listener *lis,
 		      const struct config_listen *where)
 {
 	const struct kettle_config *cfg = srv->cfg;
+	const char *kind = lis->is_public ? "public" : "internal";
 	char err[256];
 	lis->ctx = tls_server_ctx(cfg->cert, cfg->key, cfg->ca, !lis->is_public,
 				  err, sizeof(err));
@@ -201,34 +262,39 @@ static int listen_one(struct rpc_server *srv, struct listener *lis,
 		log_error("%s", err);
 		return -EINVAL;
 	}
-	lis->http = evhttp_new(srv->base);
-	if (!lis->http)
-		return -ENOMEM;
-	evhttp_set_bevcb(lis->http, make_tls_bev, lis);
-	evhttp_set_gencb(lis->http, rpc_handle_request, lis);
-	evhttp_set_max_body_size(lis->http, (ev_ssize_t)cfg->max_body);
-	evhttp_set_max_headers_size(lis->http, 16384);
-	evhttp_set_allowed_methods(lis->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
-				   EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
-				   EVHTTP_REQ_PATCH);
-	struct timeval tv = { cfg->timeout_ms / 1000, (cfg->timeout_ms % 1000) * 1000 };
-	evhttp_set_timeout_tv(lis->http, &tv);
-	lis->bound = evhttp_bind_socket_with_handle(lis->http, where->address,
-						    (ev_uint16_t)where->port);
-	if (!lis->bound) {
+	struct sockaddr_storage ss = { 0 };
+	socklen_t sslen;
+	struct sockaddr_in *v4 = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&ss;
+	if (inet_pton(AF_INET, where->address, &v4->sin_addr) == 1) {
+		v4->sin_family = AF_INET;
+		v4->sin_port = htons((uint16_t)where->port);
+		sslen = sizeof(*v4);
+	} else if (inet_pton(AF_INET6, where->address, &v6->sin6_addr) == 1) {
+		v6->sin6_family = AF_INET6;
+		v6->sin6_port = htons((uint16_t)where->port);
+		sslen = sizeof(*v6);
+	} else {
+		log_error("cannot listen on %s (%s): not an IP address", where->address, kind);
+		return -EINVAL;
+	}
+	/* CLOSE_ON_EXEC: the listener and every accepted socket. */
+	lis->evl = evconnlistener_new_bind(srv->base, on_accept, lis,
+		LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC | LEV_OPT_REUSEABLE,
+		511, (struct sockaddr *)&ss, (int)sslen);
+	if (!lis->evl) {
 		int e = errno ? errno : EADDRNOTAVAIL;
 		log_error("cannot listen on %s:%d (%s): %s", where->address,
-			  where->port, lis->is_public ? "public" : "internal",
-			  strerror(e));
+			  where->port, kind, strerror(e));
 		return -e;
 	}
-	lis->port = bound_port(lis->bound);
-	/* A reply goes out as two TLS records (headers, body); Nagle would
-	 * hold the second until the client's delayed ACK, ~40 ms. Accepted
-	 * sockets inherit the option from the listener. */
+	evconnlistener_set_error_cb(lis->evl, on_accept_error);
+	evutil_socket_t fd = evconnlistener_get_fd(lis->evl);
+	lis->port = bound_port(fd);
+	/* Accepted sockets inherit it: a reply is never held back by Nagle
+	 * waiting for the client's delayed ACK. */
 	int one = 1;
-	setsockopt(evhttp_bound_socket_get_fd(lis->bound), IPPROTO_TCP, TCP_NODELAY,
-		   &one, sizeof(one));
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	return 0;
 }
 
@@ -257,6 +323,11 @@ int rpc_server_port(const struct rpc_server *srv, int is_public)
 
 int rpc_server_run(struct rpc_server *srv)
 {
+	int rc = rpc_workers_start(srv->workers);
+	if (rc) {
+		log_error("cannot start the worker threads: %s", strerror(-rc));
+		return rc;
+	}
 	if (event_base_dispatch(srv->base) < 0) {
 		log_error("the event loop failed");
 		return -EIO;
@@ -269,11 +340,15 @@ void rpc_server_free(struct rpc_server *srv)
 {
 	if (!srv)
 		return;
-	srv->freeing = 1;
+	/* Workers first: after this no thread but ours touches a connection. */
+	rpc_workers_free(srv->workers);
 	for (int i = 0; i < 2; i++) {
-		if (srv->lis[i].http)
-			evhttp_free(srv->lis[i].http);
-		SSL_CTX_free(srv->lis[i].ctx);
+		struct listener *lis = &srv->lis[i];
+		if (lis->evl)
+			evconnlistener_free(lis->evl);
+		while (lis->srv && !TAILQ_EMPTY(&lis->conns))
+			rpc_conn_close(TAILQ_FIRST(&lis->conns));
+		SSL_CTX_free(lis->ctx);
 	}
 	if (srv->sig_term)
 		event_free(srv->sig_term);
@@ -281,6 +356,8 @@ void rpc_server_free(struct rpc_server *srv)
 		event_free(srv->sig_int);
 	if (srv->drain_timer)
 		event_free(srv->drain_timer);
+	if (srv->resume_timer)
+		event_free(srv->resume_timer);
 	if (srv->base)
 		event_base_free(srv->base);
 	free(srv->routes);

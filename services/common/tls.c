@@ -1,4 +1,4 @@
-/* TLS contexts: TLS 1.2+ only, platform CA verification, peer CN. */
+/* TLS contexts: TLS 1.3 inside the platform, TLS 1.2 AEAD or 1.3 outside, platform CA verification, peer CN. */
 #include "services/common/tls.h"
 
 #include <errno.h>
@@ -29,6 +29,13 @@ static SSL_CTX *new_ctx(const SSL_METHOD *method, char *err, size_t errlen)
 		return NULL;
 	}
 	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	/* TLS 1.2 only with forward-secret AEAD suites: no CBC, no SHA-1 MACs,
+	 * no static RSA key exchange. (TLS 1.3 suites are all AEAD.) */
+	if (SSL_CTX_set_cipher_list(ctx, "ECDHE+AESGCM:ECDHE+CHACHA20:!aNULL") != 1) {
+		ssl_error(err, errlen, "cannot restrict the TLS 1.2 cipher suites", NULL);
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
 	/* No renegotiation, no compression: nothing a client needs here. */
 	SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION);
 	return ctx;
@@ -70,6 +77,8 @@ SSL_CTX *tls_server_ctx(const char *cert, const char *key, const char *ca,
 	if (load_identity(ctx, cert, key, err, errlen))
 		goto fail;
 	if (require_client_cert) {
+		/* Inside the platform every peer is ours: TLS 1.3 only. */
+		SSL_CTX_set_min_proto_version(ctx, TLS1_3_VERSION);
 		if (load_ca(ctx, ca, err, errlen))
 			goto fail;
 		STACK_OF(X509_NAME) *names = SSL_load_client_CA_file(ca);
@@ -82,6 +91,7 @@ SSL_CTX *tls_server_ctx(const char *cert, const char *key, const char *ca,
 		 * the platform's connections are long-lived, so skip it. */
 		SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 		SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+		SSL_CTX_set_num_tickets(ctx, 0); /* TLS 1.3 would send two anyway */
 	}
 	return ctx;
 fail:

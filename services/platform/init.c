@@ -200,6 +200,22 @@ static json_t *jail_obj(const struct platform_service **svcs, size_t n, size_t i
 	return j;
 }
 
+/* The framework's limits (services/common/config.h), written out so an
+ * operator sees and tunes them. Bodies: a 4 MiB value travels base64 in
+ * JSON (6 MiB), a blob is up to 64 MiB of raw bytes (API.md). */
+static json_t *limits_obj(const char *service)
+{
+	/* Authentication only takes logins and user records. */
+	json_int_t max_body = strcmp(service, "authentication") == 0 ? (json_int_t)1 << 20
+								    : (json_int_t)6 << 20;
+	return json_pack("{s:I,s:I,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i}",
+		"max_body", max_body, "max_blob_body", (json_int_t)64 << 20,
+		"max_connections", 256, "max_per_peer", 64, "max_handshakes", 32,
+		"timeout_ms", 10000, "handshake_ms", 3000, "header_ms", 5000,
+		"min_body_rate", 65536, "call_timeout_ms", 800, "workers", 8,
+		"max_json_depth", 32);
+}
+
 static int write_configs(const char *dir, const struct platform_service **svcs,
 			 size_t n, const int *ports, const int *public_ports,
 			 const struct init_secrets *secrets,
@@ -218,12 +234,11 @@ static int write_configs(const char *dir, const struct platform_service **svcs,
 		snprintf(cert, sizeof(cert), "certs/%s.pem", s->name);
 		snprintf(key, sizeof(key), "certs/%s.key", s->name);
 		snprintf(data, sizeof(data), "data/%s", s->name);
-		json_t *cfg = json_pack("{s:s,s:o,s:{s:s,s:s,s:s},s:s,s:{s:i,s:i,s:i,s:i},s:O}",
+		json_t *cfg = json_pack("{s:s,s:o,s:{s:s,s:s,s:s},s:s,s:o,s:O}",
 			"service", s->name, "listen", listen_obj(ports[i]),
 			"tls", "cert", cert, "key", key, "ca", PLATFORM_CA_CERT,
-			"data_dir", data,
-			"limits", "max_body", 1 << 20, "max_connections", 256,
-			"timeout_ms", 10000, "max_json_depth", 32, "peers", peers);
+			"data_dir", data, "limits", limits_obj(s->name),
+			"peers", peers);
 		if (!cfg) {
 			rc = -ENOMEM;
 			break;

@@ -196,7 +196,7 @@ const struct rpc_route storage_routes[] = {
 	ROUTE("POST", "/store/dequeue", storage_h_dequeue),
 	ROUTE("POST", "/store/ack", storage_h_ack),
 	{ "PUT", "/blobs", storage_h_blob_put, NULL,
-	  RPC_ROUTE_INTERNAL | RPC_ROUTE_RAW },
+	  RPC_ROUTE_INTERNAL | RPC_ROUTE_RAW | RPC_ROUTE_BLOB },
 	ROUTE("GET", "/blobs/{digest}", storage_h_blob_get),
 };
 const size_t storage_routes_count =

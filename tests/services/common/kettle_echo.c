@@ -3,7 +3,9 @@
  * It enters the jail unless started with --no-jail: the same two steps as
  * the real services (service_jail_root, then jail_enter), with files and
  * peer connections allowed so that /probe/ can show, from inside, what the
- * jail holds back. */
+ * jail holds back. With "relay_peer": NAME in its configuration, POST
+ * /relay forwards the body to that peer's /echo (the stalled-dependency
+ * tests). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -21,7 +23,12 @@
 #include "lib/jail.h"
 #include "lib/log.h"
 #include "services/common/rpc.h"
+#include "services/common/rpc_client.h"
 #include "services/common/service_jail.h"
+
+struct echo_app {
+	struct rpc_client *relay;
+};
 
 /* POST /echo: the JSON body back. */
 static void echo(void *ctx, const struct rpc_request *req, struct rpc_response *resp)
@@ -123,6 +130,25 @@ static void probe_connect(void *ctx, const struct rpc_request *req, struct rpc_r
 	probe_reply(resp, err);
 }
 
+/* POST /relay: the peer's answer to POST /echo. A peer that does not answer
+ * is reported the way many handlers do, as a 500; the framework turns it
+ * into 503 unavailable. */
+static void relay(void *ctx, const struct rpc_request *req, struct rpc_response *resp)
+{
+	struct echo_app *app = ctx;
+	struct rpc_result r;
+	if (!app->relay) {
+		rpc_not_found(resp, "This echo relays to no peer.");
+		return;
+	}
+	if (rpc_client_call(app->relay, "POST", "/echo", req->body, NULL, &r) != 0) {
+		rpc_internal(resp, "The peer did not answer.");
+		return;
+	}
+	rpc_reply_json(resp, r.status, json_incref(r.json));
+	rpc_result_clear(&r);
+}
+
 static const char *const storage_only[] = { "storage", NULL };
 
 static const struct rpc_route routes[] = {
@@ -135,6 +161,9 @@ static const struct rpc_route routes[] = {
 	{ "GET", "/hello", hello, NULL, RPC_ROUTE_PUBLIC },
 	{ "GET", "/probe/open", probe_open, NULL, 0 },
 	{ "GET", "/probe/connect", probe_connect, NULL, 0 },
+	{ "POST", "/relay", relay, NULL, 0 },
+	{ "PUT", "/blob/", raw, NULL, RPC_ROUTE_PREFIX | RPC_ROUTE_RAW | RPC_ROUTE_BLOB },
+	{ "DELETE", "/raw/", raw, NULL, RPC_ROUTE_PREFIX | RPC_ROUTE_RAW },
 };
 
 int main(int argc, char **argv)
@@ -163,32 +192,29 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	log_init(cfg.service);
-	int rc = 1;
-	if (jailed && service_jail_root(&cfg))
-		goto out_cfg;
-	struct rpc_server *srv = rpc_server_new(&cfg, NULL);
-	if (!srv)
-		goto out;
-	if (rpc_server_add_routes(srv, routes, sizeof(routes) / sizeof(routes[0])) ||
-	    rpc_server_listen(srv))
-		goto out;
-	if (jailed) {
-		static const int extra[] = {
-			SCMP_SYS(nanosleep),       /* GET /slow */
-			SCMP_SYS(clock_nanosleep), /* the same through glibc */
-		};
-		struct jail_spec spec = {
-			.server = 1, .syscalls = extra,
-			.n_syscalls = sizeof(extra) / sizeof(extra[0]),
-			.nofile = 512, .empty_root = 1, .files = 1, .net_client = 1,
-		};
-		if (jail_enter(&spec, NULL))
-			goto out;
+	if (jailed && service_jail_root(&cfg)) {
+		config_free(&cfg);
+		return 1;
 	}
-	rc = rpc_server_run(srv) ? 1 : 0;
-out:
-	rpc_server_free(srv);
-out_cfg:
+	struct echo_app app = { 0 };
+	const char *peer = config_string(&cfg, "relay_peer");
+	if (peer && !(app.relay = rpc_client_for_peer(&cfg, peer, err, sizeof(err)))) {
+		log_error("%s", err);
+		config_free(&cfg);
+		return 1;
+	}
+	static const int extra[] = {
+		SCMP_SYS(nanosleep),       /* GET /slow */
+		SCMP_SYS(clock_nanosleep), /* the same through glibc */
+	};
+	/* Files and connections: what /probe/ tries from inside the jail. */
+	struct jail_spec spec = {
+		.syscalls = extra, .n_syscalls = sizeof(extra) / sizeof(extra[0]),
+		.nofile = 4096, .empty_root = 1, .files = 1, .net_client = 1,
+	};
+	int rc = rpc_serve(&cfg, &app, routes, sizeof(routes) / sizeof(routes[0]),
+			   jailed ? &spec : NULL, NULL, NULL);
+	rpc_client_free(app.relay);
 	config_free(&cfg);
-	return rc;
+	return rc ? 1 : 0;
 }

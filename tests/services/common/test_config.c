@@ -1,5 +1,6 @@
 /* config_parse/config_load: good files, defaults, one clear line per error. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -12,7 +13,9 @@ static const char *good =
 	"\"public\":{\"address\":\"127.0.0.1\",\"port\":7443},"
 	"\"tls\":{\"cert\":\"certs/s.pem\",\"key\":\"/abs/s.key\",\"ca\":\"ca.pem\"},"
 	"\"data_dir\":\"data/storage\","
-	"\"limits\":{\"max_body\":4096,\"max_connections\":8},"
+	"\"limits\":{\"max_body\":4096,\"max_connections\":8,\"workers\":3,"
+	"\"header_ms\":700,\"call_timeout_ms\":250},"
+	"\"log\":{\"file\":\"logs/s.log\",\"max_bytes\":65536,\"files\":2},"
 	"\"peers\":{\"authentication\":\"https://127.0.0.1:7002\"},"
 	"\"admin_password_file\":\"admin.password\"}";
 
@@ -46,7 +49,16 @@ int main(void)
 	CHECK(strcmp(cfg.data_dir, "/p/data/storage") == 0, "data_dir resolved");
 	CHECK(cfg.max_body == 4096 && cfg.max_connections == 8, "limits read");
 	CHECK(cfg.timeout_ms == CONFIG_DEFAULT_TIMEOUT_MS &&
-	      cfg.max_json_depth == CONFIG_DEFAULT_MAX_JSON_DEPTH, "missing limits default");
+	      cfg.max_json_depth == CONFIG_DEFAULT_MAX_JSON_DEPTH &&
+	      cfg.max_blob_body == CONFIG_DEFAULT_MAX_BLOB_BODY &&
+	      cfg.max_per_peer == CONFIG_DEFAULT_MAX_PER_PEER &&
+	      cfg.max_handshakes == CONFIG_DEFAULT_MAX_HANDSHAKES &&
+	      cfg.handshake_ms == CONFIG_DEFAULT_HANDSHAKE_MS &&
+	      cfg.min_body_rate == CONFIG_DEFAULT_MIN_BODY_RATE, "missing limits default");
+	CHECK(cfg.workers == 3 && cfg.header_ms == 700 && cfg.call_timeout_ms == 250,
+	      "workers, header deadline and call deadline read");
+	CHECK(cfg.log_file && strcmp(cfg.log_file, "/p/logs/s.log") == 0 &&
+	      cfg.log_max_bytes == 65536 && cfg.log_files == 2, "log file, size and count read");
 	CHECK(strcmp(config_peer(&cfg, "authentication"), "https://127.0.0.1:7002") == 0,
 	      "peer URL");
 	CHECK(config_peer(&cfg, "frontend") == NULL, "unknown peer is NULL");
@@ -69,6 +81,9 @@ int main(void)
 		{ "https://127.0.0.1:7002", "http://127.0.0.1:7002", "\"peers.authentication\" must be an https:// URL" },
 		{ "{\"service\"", "[{\"service\"", "not valid JSON" },
 		{ "\"data_dir\":\"data/storage\"", "\"data_dir\":5", "\"data_dir\" must be a non-empty string" },
+		{ "\"workers\":3", "\"workers\":0", "\"limits.workers\" must be an integer from 1 to 256" },
+		{ "\"files\":2", "\"files\":0", "\"log.files\" must be an integer from 1" },
+		{ "\"file\":\"logs/s.log\",", "", "missing field \"log.file\"" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		err[0] = '\0';

@@ -94,6 +94,15 @@ int main(void)
 	CHECK(!rpc_route_allows(&routes[1], NULL), "no peer refused by an allowlist");
 	CHECK(rpc_route_allows(&routes[0], "anyone"), "no allowlist: any platform peer");
 
+	char allow[128];
+	rpc_routes_allowed(routes, N, "/v1/users/x", 0, allow, sizeof(allow));
+	CHECK(strcmp(allow, "GET, PUT") == 0, "Allow for /v1/users/{id}: %s", allow);
+	rpc_routes_allowed(routes, N, NULL, 1, allow, sizeof(allow));
+	CHECK(strcmp(allow, "GET, POST") == 0, "Allow of every public route, once each: %s", allow);
+	rpc_routes_allowed(routes, N, NULL, 0, allow, 8);
+	CHECK(strcmp(allow, "GET, ") != 0 && strlen(allow) < 8, "a short buffer holds whole methods: %s",
+	      allow);
+
 	char *d = rpc_percent_decode("a%20b%41", 8, 1);
 	CHECK(d && strcmp(d, "a bA") == 0, "percent-decoding");
 	free(d);

@@ -143,7 +143,9 @@ int main(int argc, char **argv)
 	CHECK(call(c, "GET", "/nope", NULL, &r) == 0 && r.status == 404 &&
 	      strcmp(error_code(&r), "not_found") == 0, "unknown path: 404 not_found");
 	rpc_result_clear(&r);
-	CHECK(call(c, "DELETE", "/echo", NULL, &r) == 0 && r.status == 405, "wrong method: 405");
+	CHECK(call(c, "DELETE", "/echo", NULL, &r) == 0 && r.status == 405 &&
+	      strcmp(error_code(&r), "method_not_allowed") == 0,
+	      "wrong method: 405 method_not_allowed");
 	rpc_result_clear(&r);
 
 	CHECK(call(c, "POST", "/storage-only", "{}", &r) == 0 && r.status == 403 &&
@@ -170,13 +172,17 @@ int main(int argc, char **argv)
 	memset(deep + 100, ']', 100);
 	CHECK(status_of(c, "POST", "/echo", "application/json", deep, sizeof(deep)) == 400,
 	      "JSON nested deeper than the limit: 400");
-	size_t big = (1u << 20) + 1;
+	/* init writes max_body 6 MiB (a 4 MiB value in base64) and
+	 * max_blob_body 64 MiB for RPC_ROUTE_BLOB routes. */
+	size_t big = (6u << 20) + 1;
 	char *huge = malloc(big);
 	memset(huge, 'a', big);
 	CHECK(status_of(c, "PUT", "/raw/x", "application/octet-stream", huge, big) == 413,
 	      "body above limits.max_body: 413");
 	CHECK(status_of(c, "PUT", "/raw/x", "application/octet-stream", huge, big - 1) == 200,
 	      "body at the limit: 200");
+	CHECK(status_of(c, "PUT", "/blob/x", "application/octet-stream", huge, big) == 200,
+	      "the same body on a blob route (limit max_blob_body): 200");
 	free(huge);
 	CHECK(rpc_client_call_raw(c, "PUT", "/raw/a/b", "application/octet-stream",
 				  "\x00\x01\x02", 3, NULL, &r) == 0 && r.status == 200 &&
