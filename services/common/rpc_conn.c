@@ -65,7 +65,7 @@ static void release_busy(struct conn *c, struct rpc_exchange *ex)
 
 void rpc_conn_close(struct conn *c)
 {
-	rpc_server_conn_closed(c->lis, c);
+	rpc_listener_forget(c->lis, c);
 	if (c->bev) {
 		bufferevent_free(c->bev); /* closes the socket, frees the SSL */
 		c->bev = NULL;
@@ -156,6 +156,19 @@ static void message_done(struct conn *c)
 	rpc_workers_submit(srv->workers, ex);
 }
 
+/* What the parser saw in its last run, as connection states: the header
+ * deadline from the first byte of a request, then the body's rate. */
+static void follow_parser(struct conn *c)
+{
+	if (c->phase >= PHASE_HEADERS && c->state == CONN_IDLE)
+		enter(c, CONN_HEADERS, cfg_of(c)->header_ms);
+	if (c->phase == PHASE_BODY && c->state == CONN_HEADERS) {
+		enter(c, CONN_BODY, 0);
+		/* Checked against min_body_rate when it fires. */
+		arm_at(c, c->since_ms + cfg_of(c)->header_ms);
+	}
+}
+
 static void process_input(struct conn *c)
 {
 	struct evbuffer *in = bufferevent_get_input(c->bev);
@@ -167,9 +180,12 @@ static void process_input(struct conn *c)
 		size_t n = http_parser_execute(&c->parser, &rpc_parser_settings,
 					       v.iov_base, v.iov_len);
 		enum http_errno e = HTTP_PARSER_ERRNO(&c->parser);
+		if (e == HPE_OK || e == HPE_PAUSED)
+			follow_parser(c);
 		if (e == HPE_PAUSED) {
 			evbuffer_drain(in, n);
 			http_parser_pause(&c->parser, 0);
+			c->phase = PHASE_NONE;
 			message_done(c);
 			return;
 		}
@@ -188,19 +204,6 @@ static void process_input(struct conn *c)
 			return;
 		}
 	}
-}
-
-void rpc_conn_request_started(struct conn *c)
-{
-	enter(c, CONN_HEADERS, cfg_of(c)->header_ms);
-}
-
-void rpc_conn_body_started(struct conn *c)
-{
-	c->received = 0;
-	enter(c, CONN_BODY, 0);
-	/* Checked against min_body_rate when it fires. */
-	arm_at(c, c->since_ms + cfg_of(c)->header_ms);
 }
 
 static void on_read(struct bufferevent *bev, void *arg)
@@ -328,11 +331,6 @@ int rpc_conn_evictable(const struct conn *c, int handshaking_only)
 		return c->state == CONN_HANDSHAKE;
 	return c->state == CONN_HANDSHAKE || c->state == CONN_IDLE ||
 	       c->state == CONN_HEADERS || c->state == CONN_LINGER;
-}
-
-int rpc_conn_handshaking(const struct conn *c)
-{
-	return c->state == CONN_HANDSHAKE;
 }
 
 void rpc_conn_reply_ready(struct rpc_exchange *ex)

@@ -108,6 +108,7 @@ struct conn {
 	struct rpc_exchange *ex; /* being read, handled or written */
 	char peer_cn[128];
 	int has_cn;
+	enum { PHASE_NONE, PHASE_HEADERS, PHASE_BODY } phase; /* set by the parser */
 	int gone;                /* closed while its exchange was on a worker */
 };
 
@@ -141,10 +142,18 @@ struct rpc_server {
 	int stopping;
 };
 
-/* rpc_server.c: a connection ended (its counts are released). */
-void rpc_server_conn_closed(struct listener *lis, struct conn *c);
 /* End the loop once stopping and nothing is busy. */
-void rpc_server_maybe_finish(struct rpc_server *srv);
+static inline void rpc_server_maybe_finish(struct rpc_server *srv)
+{
+	if (srv->stopping && srv->busy == 0)
+		event_base_loopexit(srv->base, NULL);
+}
+
+/* rpc_listener.c: a listener's connections and its counts per peer. */
+struct peer_count *rpc_listener_peer_get(struct listener *lis, const char *addr);
+void rpc_listener_peer_put(struct peer_count *p);
+/* Takes a closing connection off its listener's books. */
+void rpc_listener_forget(struct listener *lis, struct conn *c);
 /* Close connections that are waiting for a request (shutdown). */
 void rpc_conns_close_idle(struct listener *lis);
 
@@ -154,13 +163,15 @@ struct conn *rpc_conn_new(struct listener *lis, evutil_socket_t fd,
 /* Whether c is waiting for a handshake, a request or its headers: what
  * admission may evict to make room. */
 int rpc_conn_evictable(const struct conn *c, int handshaking_only);
-int rpc_conn_handshaking(const struct conn *c);
 void rpc_conn_close(struct conn *c);
 /* Loop side: a worker finished ex (its reply is in ex->out). */
 void rpc_conn_reply_ready(struct rpc_exchange *ex);
 
 /* rpc_workers.c */
-struct rpc_workers *rpc_workers_new(struct rpc_server *srv, unsigned n);
+/* finished gets each exchange back on the loop thread (the server passes
+ * rpc_conn_reply_ready: the pool itself knows nothing of connections). */
+struct rpc_workers *rpc_workers_new(struct rpc_server *srv, unsigned n,
+				    void (*finished)(struct rpc_exchange *ex));
 int rpc_workers_start(struct rpc_workers *w);
 void rpc_workers_submit(struct rpc_workers *w, struct rpc_exchange *ex);
 void rpc_workers_free(struct rpc_workers *w);

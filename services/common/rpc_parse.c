@@ -92,7 +92,7 @@ static int on_begin(http_parser *p)
 	c->ex = rpc_exchange_new(c);
 	if (!c->ex)
 		return -1;
-	rpc_conn_request_started(c);
+	c->phase = PHASE_HEADERS;
 	return 0;
 }
 
@@ -252,7 +252,8 @@ static int on_headers(http_parser *p)
 		static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
 		bufferevent_write(c->bev, cont, sizeof(cont) - 1);
 	}
-	rpc_conn_body_started(c);
+	c->received = 0;
+	c->phase = PHASE_BODY;
 	return 0;
 }
 

@@ -14,8 +14,8 @@ struct rpc_exchange *rpc_exchange_new(struct conn *c);
 void rpc_parse_failure(struct rpc_exchange *ex, enum http_errno e,
 		       const char *data, size_t len, int *status, const char **msg);
 
-/* rpc_conn.c, called from the callbacks. */
-void rpc_conn_request_started(struct conn *c);
-void rpc_conn_body_started(struct conn *c);
+/* The callbacks only record how far a request has come in c->phase
+ * (PHASE_*); rpc_conn.c moves the connection's state and deadlines after
+ * each run of the parser, so calls go one way: conn -> parse. */
 
 #endif

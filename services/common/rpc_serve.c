@@ -48,6 +48,7 @@ int rpc_serve_config(int argc, char **argv, const char *service,
  * jail through the directory descriptor opened before. */
 static const int serve_syscalls[] = {
 	SCMP_SYS(set_robust_list), SCMP_SYS(rseq), /* each new thread's setup */
+	SCMP_SYS(sched_getaffinity), /* glibc sizing a new thread's malloc arena */
 	SCMP_SYS(sched_yield),              /* lock contention in libc */
 	SCMP_SYS(openat), SCMP_SYS(renameat), SCMP_SYS(renameat2), /* log rotation */
 };

@@ -20,38 +20,6 @@
 #include "services/common/rpc_internal.h"
 #include "services/common/tls.h"
 
-static struct peer_count *peer_get(struct listener *lis, const char *addr)
-{
-	struct peer_count *p;
-	LIST_FOREACH(p, &lis->peers, link)
-		if (strcmp(p->addr, addr) == 0)
-			return p;
-	p = calloc(1, sizeof(*p));
-	if (!p)
-		return NULL;
-	snprintf(p->addr, sizeof(p->addr), "%s", addr);
-	LIST_INSERT_HEAD(&lis->peers, p, link);
-	return p;
-}
-
-static void peer_put(struct peer_count *p)
-{
-	if (p && --p->n == 0) {
-		LIST_REMOVE(p, link);
-		free(p);
-	}
-}
-
-void rpc_server_conn_closed(struct listener *lis, struct conn *c)
-{
-	TAILQ_REMOVE(&lis->conns, c, link);
-	lis->connections--;
-	if (rpc_conn_handshaking(c))
-		lis->handshaking--;
-	peer_put(c->peer);
-	c->peer = NULL;
-}
-
 /* Make room by closing the oldest connection that has not yet sent a
  * request: a slow client loses its place to a new one, not the reverse. */
 static int evict_one(struct listener *lis, int handshaking_only)
@@ -85,7 +53,7 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd,
 	const struct kettle_config *cfg = lis->srv->cfg;
 	char addr[46];
 	peer_address(sa, addr, sizeof(addr));
-	struct peer_count *peer = lis->srv->stopping ? NULL : peer_get(lis, addr);
+	struct peer_count *peer = lis->srv->stopping ? NULL : rpc_listener_peer_get(lis, addr);
 	if (!peer || peer->n >= cfg->max_per_peer)
 		goto refuse;
 	peer->n++; /* held while evicting, so the entry stays */
@@ -96,7 +64,7 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd,
 		room = evict_one(lis, 0) == 0;
 	struct conn *c = room ? rpc_conn_new(lis, fd, addr) : NULL;
 	if (!c) {
-		peer_put(peer); /* frees it if this was its only one */
+		rpc_listener_peer_put(peer); /* frees it if this was its only one */
 		evutil_closesocket(fd);
 		return;
 	}
@@ -147,12 +115,6 @@ static void on_drain_timeout(evutil_socket_t fd, short what, void *arg)
 	struct rpc_server *srv = arg;
 	log_warn("shutdown: %u replies still unsent after the timeout", srv->busy);
 	event_base_loopexit(srv->base, NULL);
-}
-
-void rpc_server_maybe_finish(struct rpc_server *srv)
-{
-	if (srv->stopping && srv->busy == 0)
-		event_base_loopexit(srv->base, NULL);
 }
 
 void rpc_conns_close_idle(struct listener *lis)
@@ -206,7 +168,7 @@ struct rpc_server *rpc_server_new(const struct kettle_config *cfg, void *ctx)
 	if (!srv->sig_term || !srv->sig_int || !srv->drain_timer || !srv->resume_timer)
 		goto fail;
 	/* Created now (eventfd) so nothing but threads is needed later. */
-	srv->workers = rpc_workers_new(srv, cfg->workers);
+	srv->workers = rpc_workers_new(srv, cfg->workers, rpc_conn_reply_ready);
 	if (!srv->workers)
 		goto fail;
 	for (int i = 0; i < 2; i++) {

@@ -16,6 +16,7 @@ STAILQ_HEAD(exchange_list, rpc_exchange);
 
 struct rpc_workers {
 	struct rpc_server *srv;
+	void (*finished)(struct rpc_exchange *ex); /* on the loop thread */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct exchange_list todo, done;
@@ -63,16 +64,18 @@ static void on_wake(evutil_socket_t fd, short what, void *arg)
 	while (!STAILQ_EMPTY(&ready)) {
 		struct rpc_exchange *ex = STAILQ_FIRST(&ready);
 		STAILQ_REMOVE_HEAD(&ready, next);
-		rpc_conn_reply_ready(ex);
+		w->finished(ex);
 	}
 }
 
-struct rpc_workers *rpc_workers_new(struct rpc_server *srv, unsigned n)
+struct rpc_workers *rpc_workers_new(struct rpc_server *srv, unsigned n,
+				    void (*finished)(struct rpc_exchange *ex))
 {
 	struct rpc_workers *w = calloc(1, sizeof(*w));
 	if (!w)
 		return NULL;
 	w->srv = srv;
+	w->finished = finished;
 	w->n = n ? n : 1;
 	STAILQ_INIT(&w->todo);
 	STAILQ_INIT(&w->done);
@@ -108,11 +111,11 @@ void rpc_workers_submit(struct rpc_workers *w, struct rpc_exchange *ex)
 }
 
 /* A request that will not be answered (the server is going away). */
-static void drop(struct rpc_exchange *ex)
+static void drop(struct rpc_workers *w, struct rpc_exchange *ex)
 {
 	free(ex->out);
 	ex->out = NULL;
-	rpc_conn_reply_ready(ex); /* without a reply: closes or frees */
+	w->finished(ex); /* without a reply: closes or frees */
 }
 
 void rpc_workers_free(struct rpc_workers *w)
@@ -129,7 +132,7 @@ void rpc_workers_free(struct rpc_workers *w)
 	while (!STAILQ_EMPTY(&w->done)) {
 		struct rpc_exchange *ex = STAILQ_FIRST(&w->done);
 		STAILQ_REMOVE_HEAD(&w->done, next);
-		drop(ex);
+		drop(w, ex);
 	}
 	if (w->wake)
 		event_free(w->wake);

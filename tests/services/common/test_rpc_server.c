@@ -1,6 +1,7 @@
 /* Integration: a real kettle-echo (built on services/common, jailed) on
  * loopback, certificates from `kettle-platform init`.
  * Usage: test-rpc-server KETTLE_PLATFORM KETTLE_ECHO */
+#include <dirent.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -62,11 +63,23 @@ static void *slow_thread(void *arg)
 }
 
 /* The echo server's one thread sleeps in GET /slow's handler. */
+/* Handlers run on worker threads: any thread of the server asleep in
+ * GET /slow's nanosleep. (/proc/TID works for a thread id too.) */
 static int in_slow_handler(void *pid)
 {
-	long nr = harness_proc_syscall(*(pid_t *)pid);
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)*(pid_t *)pid);
+	DIR *d = opendir(path);
+	struct dirent *e;
+	int found = 0;
 
-	return nr == SYS_nanosleep || nr == SYS_clock_nanosleep;
+	while (d && !found && (e = readdir(d))) {
+		long nr = e->d_name[0] == '.' ? -1 : harness_proc_syscall((pid_t)atoi(e->d_name));
+		found = nr == SYS_nanosleep || nr == SYS_clock_nanosleep;
+	}
+	if (d)
+		closedir(d);
+	return found;
 }
 
 int main(int argc, char **argv)

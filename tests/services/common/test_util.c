@@ -158,6 +158,10 @@ int tu_echo_relay_config(const char *dir)
 		json_object_del(j, "public");
 		json_object_del(j, "log"); /* echo A's file is A's */
 		json_object_set_new(j, "relay_peer", json_string("echo"));
+		/* Its jail lets it connect to A's port (Landlock, by port). */
+		json_t *connect = json_object_get(json_object_get(j, "jail"), "connect");
+		if (json_is_array(connect))
+			json_array_append_new(connect, json_integer(tu_config_port(dir, "echo", "listen")));
 		rc = json_dump_file(j, b, 0);
 	}
 	json_decref(j);
