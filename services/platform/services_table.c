@@ -1,6 +1,11 @@
 /* The services of a Kettle platform; see services_table.h. */
 #include "services/platform/services_table.h"
 
+#include <string.h>
+
+#include "services/access_control/default_policy.h"
+#include "services/platform/files.h"
+
 /* storage encrypts values at rest with the key made by init. */
 static int storage_config(json_t *cfg, const struct init_secrets *s)
 {
@@ -17,9 +22,33 @@ static int authentication_config(json_t *cfg, const struct init_secrets *s)
 				   json_string(s->admin_password_file));
 }
 
+/* access_control decides from a policy file the operator may edit: init
+ * writes the default one into the platform directory. */
+static int access_control_config(json_t *cfg, const struct init_secrets *s)
+{
+	char path[4096];
+	if (path_join(path, sizeof(path), s->dir, "policy.json") ||
+	    file_create(path, access_control_default_policy,
+			strlen(access_control_default_policy), 0644))
+		return -1;
+	return json_object_set_new(cfg, "policy_file", json_string("policy.json"));
+}
+
+/* frontend: the per-user request rate (token bucket), written out so an
+ * operator sees and tunes it. */
+static int frontend_config(json_t *cfg, const struct init_secrets *s)
+{
+	(void)s;
+	return json_object_set_new(cfg, "rate_limit",
+				   json_pack("{s:i,s:i}", "per_second", 1000, "burst", 2000));
+}
+
 const struct platform_service platform_services[] = {
 	{ "storage", "kettle-storage", 0, 0, storage_config },
 	{ "authentication", "kettle-authentication", 1, 0, authentication_config },
+	{ "access_control", "kettle-access-control", 0, 0, access_control_config },
+	/* Last of the platform's services: it calls all the others. */
+	{ "frontend", "kettle-frontend", 1, 0, frontend_config },
 	/* The framework's test service (tests/services/common). */
 	{ "echo", "kettle-echo", 1, 1, NULL },
 };
