@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <seccomp.h>
+
 #include "lib/jail.h"
 #include "lib/log.h"
 #include "services/frontend/frontend.h"
@@ -143,8 +145,16 @@ int main(int argc, char **argv)
 	if (rc)
 		fprintf(stderr, "kettle-frontend: %s: %s\n", argv[2], err);
 	/* Clients to peers are made as handler threads need them, and each
-	 * reads the certificate files: the jail keeps file access. */
-	struct jail_spec jail = { .net_client = 1, .files = 1, .nofile = 1024 };
+	 * reads the certificate files and makes its own event loop: the jail
+	 * keeps file access, epoll and eventfd creation, and the id calls
+	 * libevent and OpenSSL make before trusting the environment. */
+	static const int extra[] = { SCMP_SYS(getuid), SCMP_SYS(geteuid),
+				     SCMP_SYS(getgid), SCMP_SYS(getegid),
+				     SCMP_SYS(epoll_create1), SCMP_SYS(eventfd2),
+				     SCMP_SYS(pipe2) };
+	struct jail_spec jail = { .net_client = 1, .files = 1, .nofile = 1024,
+				  .syscalls = extra,
+				  .n_syscalls = sizeof(extra) / sizeof(extra[0]) };
 	if (!rc)
 		rc = rpc_serve(&cfg, &f, routes, sizeof(routes) / sizeof(routes[0]),
 			       &jail, NULL, NULL);
