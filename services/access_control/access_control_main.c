@@ -19,23 +19,10 @@
 
 #include "lib/jail.h"
 #include "lib/log.h"
+#include "services/access_control/actions.h"
 #include "services/access_control/policy.h"
 #include "services/common/config.h"
 #include "services/common/rpc.h"
-
-static int only_fields(const json_t *obj, const char *const *allowed)
-{
-	const char *key;
-	json_t *v;
-	json_object_foreach((json_t *)obj, key, v) {
-		const char *const *a = allowed;
-		while (*a && strcmp(*a, key) != 0)
-			a++;
-		if (!*a)
-			return 0;
-	}
-	return 1;
-}
 
 static void decide(void *ctx, const struct rpc_request *req,
 		   struct rpc_response *resp)
@@ -44,14 +31,14 @@ static void decide(void *ctx, const struct rpc_request *req,
 	static const char *const subj[] = { "id", "role", "attribute", NULL };
 	const struct policy *policy = ctx;
 	json_t *body = req->body;
-	if (!json_is_object(body) || !only_fields(body, top)) {
+	if (!json_is_object(body) || json_unknown_key(body, top)) {
 		rpc_bad_request(resp, "The body must be {\"subject\", \"action\", \"resource\"}.");
 		return;
 	}
 	json_t *subject = json_object_get(body, "subject");
 	json_t *attr = json_object_get(subject, "attribute");
 	const char *action = json_string_value(json_object_get(body, "action"));
-	if (!json_is_object(subject) || !only_fields(subject, subj) ||
+	if (!json_is_object(subject) || json_unknown_key(subject, subj) ||
 	    !json_is_string(json_object_get(subject, "id")) ||
 	    !json_is_string(json_object_get(subject, "role")) ||
 	    (attr && !json_is_string(attr))) {

@@ -96,6 +96,20 @@ const struct fact_def *action_fact(const struct action_def *a, const char *name)
 	return NULL;
 }
 
+const char *json_unknown_key(const json_t *obj, const char *const *allowed)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach((json_t *)obj, key, v) {
+		const char *const *a = allowed;
+		while (*a && strcmp(*a, key) != 0)
+			a++;
+		if (!*a)
+			return key;
+	}
+	return NULL;
+}
+
 const char *fact_type_name(enum fact_type t)
 {
 	switch (t) {

@@ -40,6 +40,10 @@ int role_index(const char *name);
 const struct fact_def *action_fact(const struct action_def *a, const char *name);
 const char *fact_type_name(enum fact_type t);
 
+/* The first key of obj not in allowed (NULL-terminated), or NULL: policy
+ * files and requests both refuse fields they do not know. */
+const char *json_unknown_key(const json_t *obj, const char *const *allowed);
+
 /* Whether facts (a JSON object) holds exactly the facts of action a with
  * their types; if not, one sentence in err. */
 int action_facts_valid(const struct action_def *a, const json_t *facts,

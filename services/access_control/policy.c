@@ -53,16 +53,8 @@ static int name_valid(const char *s)
 static int only_keys(struct loader *l, const json_t *obj, const char *what,
 		     const char *const *allowed)
 {
-	const char *key;
-	json_t *v;
-	json_object_foreach((json_t *)obj, key, v) {
-		const char *const *a = allowed;
-		while (*a && strcmp(*a, key) != 0)
-			a++;
-		if (!*a)
-			return fail(l, "%s has an unknown field \"%.40s\"", what, key);
-	}
-	return 0;
+	const char *key = json_unknown_key(obj, allowed);
+	return key ? fail(l, "%s has an unknown field \"%.40s\"", what, key) : 0;
 }
 
 static int parse_actions(struct loader *l, const json_t *list, uint64_t *out)
@@ -223,11 +215,8 @@ static int parse_doc(struct loader *l, const json_t *doc, struct policy *p)
 		snprintf(l->err, l->errlen, "%s: the policy must be a JSON object", l->origin);
 		return -EINVAL;
 	}
-	const char *key;
-	json_t *v;
-	json_object_foreach((json_t *)doc, key, v) {
-		if (!strcmp(key, keys[0]) || !strcmp(key, keys[1]))
-			continue;
+	const char *key = json_unknown_key(doc, keys);
+	if (key) {
 		snprintf(l->err, l->errlen, "%s: unknown top-level field \"%.40s\" (only \"version\" and \"rules\")",
 			 l->origin, key);
 		return -EINVAL;
@@ -246,6 +235,7 @@ static int parse_doc(struct loader *l, const json_t *doc, struct policy *p)
 	if (!p->rules)
 		return -ENOMEM;
 	size_t i;
+	json_t *v;
 	json_array_foreach(rules, i, v) {
 		l->index = i;
 		l->name = NULL;

@@ -22,14 +22,17 @@
 #include "lib/log.h"
 #include "services/frontend/frontend.h"
 
-static void login(void *ctx, const struct rpc_request *req, struct rpc_response *resp)
+/* Pass a call on to authentication's internal listener and relay its
+ * answer. */
+static void to_authentication(struct frontend *f, const struct rpc_request *req,
+			      struct rpc_response *resp, const char *target,
+			      const char *bearer)
 {
-	struct frontend *f = ctx;
 	struct rpc_result r;
 	const char *type = req->content_type ? req->content_type : "application/json";
-	if (rpc_pool_call_raw(f->auth, "POST", "/v1/login", type,
-			      req->raw_len ? req->raw : NULL, req->raw_len, NULL, &r)) {
-		log_warn("login forwarding failed: %s", rpc_pool_error());
+	if (rpc_pool_call_raw(f->auth, req->method, target, type,
+			      req->raw_len ? req->raw : NULL, req->raw_len, bearer, &r)) {
+		log_warn("forwarding to authentication failed: %s", rpc_pool_error());
 		rpc_unavailable(resp, "The authentication service is unavailable; retry later.");
 		return;
 	}
@@ -37,27 +40,20 @@ static void login(void *ctx, const struct rpc_request *req, struct rpc_response 
 	rpc_result_clear(&r);
 }
 
+static void login(void *ctx, const struct rpc_request *req, struct rpc_response *resp)
+{
+	to_authentication(ctx, req, resp, "/v1/login", NULL);
+}
+
 /* /v1/users...: authentication checks the token again and applies who may
  * manage whom; we check it first for the rate limit. */
 static void users(void *ctx, const struct rpc_request *req, struct rpc_response *resp)
 {
-	struct frontend *f = ctx;
 	struct identity who;
 	char target[FRONTEND_TARGET_MAX];
-	if (!frontend_authenticate(f, req, resp, &who) ||
-	    !forward_target(req, resp, target, sizeof(target)))
-		return;
-	struct rpc_result r;
-	const char *type = req->content_type ? req->content_type : "application/json";
-	if (rpc_pool_call_raw(f->auth, req->method, target, type,
-			      req->raw_len ? req->raw : NULL, req->raw_len,
-			      req->bearer, &r)) {
-		log_warn("users call forwarding failed: %s", rpc_pool_error());
-		rpc_unavailable(resp, "The authentication service is unavailable; retry later.");
-		return;
-	}
-	forward_reply(resp, &r);
-	rpc_result_clear(&r);
+	if (frontend_authenticate(ctx, req, resp, &who) &&
+	    forward_target(req, resp, target, sizeof(target)))
+		to_authentication(ctx, req, resp, target, req->bearer);
 }
 
 static void management(void *ctx, const struct rpc_request *req, struct rpc_response *resp)
