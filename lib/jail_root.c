@@ -153,6 +153,10 @@ static int open_binds(const struct jail_spec *spec, char paths[][PATH_MAX], int 
 		if (rc)
 			return rc;
 		fds[i] = open(paths[i], O_PATH | O_CLOEXEC);
+		/* A file to read that is not there is simply not in the
+		 * root: the service then says itself which file it lacks. */
+		if (fds[i] < 0 && errno == ENOENT && !spec->binds[i].writable)
+			continue;
 		if (fds[i] < 0)
 			return -errno;
 	}
@@ -179,7 +183,8 @@ static int build_root(const struct jail_spec *spec, char paths[][PATH_MAX],
 		  "size=64k,nr_inodes=256,mode=0755") != 0)
 		return -errno;
 	for (size_t i = 0; !rc && i < spec->n_binds; i++)
-		rc = bind_one(stage, paths[i], fds[i], spec->binds[i].writable);
+		if (fds[i] >= 0)
+			rc = bind_one(stage, paths[i], fds[i], spec->binds[i].writable);
 	char where[PATH_MAX];
 	if (!rc && cwd[0] == '/' && strcmp(cwd, "/") != 0 &&
 	    snprintf(where, sizeof(where), "%s%s", stage, cwd) < (int)sizeof(where))

@@ -12,6 +12,7 @@
 
 #include "services/common/config.h"
 #include "services/platform/files.h"
+#include "services/platform/services_table.h"
 #include "lib/log.h"
 #include "services/platform/platform.h"
 #include "services/platform/process.h"
@@ -165,15 +166,15 @@ static int write_url(const char *dir, json_t *services, json_t *up)
 	size_t i;
 	json_t *e;
 	int port = 0;
-	/* Clients enter through authentication; until it exists, through
-	 * the first service with a public listener. */
+	/* Clients enter through the entry service (the frontend); until it
+	 * exists, through the first service with a public listener. */
 	json_array_foreach(services, i, e) {
 		json_t *p = json_object_get(e, "public_port");
 		const char *name = json_string_value(json_object_get(e, "name"));
 		if (!json_is_integer(p) || json_integer_value(p) <= 0 ||
 		    !name || !json_object_get(up, name))
 			continue;
-		if (!port || (name && strcmp(name, "authentication") == 0))
+		if (!port || strcmp(name, PLATFORM_ENTRY_SERVICE) == 0)
 			port = (int)json_integer_value(p);
 	}
 	if (!port)

@@ -414,7 +414,7 @@ int platform_init(const char *dir, int test_services,
 	if (!rc)
 		rc = file_create(path, password, strlen(password), 0600);
 	struct init_secrets secrets = { PLATFORM_STORAGE_KEY, key_id,
-					PLATFORM_ADMIN_PASSWORD };
+					PLATFORM_ADMIN_PASSWORD, dir };
 	if (!rc) {
 		step = "configuration files";
 		rc = write_configs(dir, svcs, n, ports, public_ports, &secrets, users);

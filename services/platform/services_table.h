@@ -12,6 +12,7 @@ struct init_secrets {
 	const char *storage_key_file; /* relative to the platform dir */
 	const char *storage_key_id;
 	const char *admin_password_file;
+	const char *dir; /* the platform directory, for services that need a file in it */
 };
 
 struct platform_service {
@@ -34,6 +35,6 @@ extern const struct platform_service platform_services[];
 extern const size_t platform_services_count;
 
 /* The service clients reach first: its public listener becomes DIR/url. */
-#define PLATFORM_ENTRY_SERVICE "authentication"
+#define PLATFORM_ENTRY_SERVICE "frontend"
 
 #endif

@@ -37,8 +37,10 @@
 #include "tests/services/platform/platform_cli.h"
 
 
-static const char *const names[] = { "storage", "authentication", "echo" };
-#define N_SERVICES 3
+/* Every service `init --test-services` makes, in start order. */
+static const char *const names[] = { "storage", "authentication", "access_control",
+				     "frontend", "echo" };
+#define N_SERVICES (sizeof(names) / sizeof(names[0]))
 
 static pid_t pid_of(const char *dir, const char *name)
 {
