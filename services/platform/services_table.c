@@ -20,8 +20,11 @@ static int authentication_config(json_t *cfg, const struct init_secrets *s)
 const struct platform_service platform_services[] = {
 	{ "storage", "kettle-storage", 0, 0, storage_config },
 	{ "authentication", "kettle-authentication", 1, 0, authentication_config },
+	{ "management", "kettle-management", 0, 0, NULL },
 	/* The framework's test service (tests/services/common). */
 	{ "echo", "kettle-echo", 1, 1, NULL },
+	/* A stand-in for access control (tests/services/management). */
+	{ "decider", "kettle-fake-decider", 0, 1, NULL },
 };
 const size_t platform_services_count =
 	sizeof(platform_services) / sizeof(platform_services[0]);

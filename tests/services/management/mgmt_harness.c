@@ -1,0 +1,243 @@
+#include "tests/services/management/mgmt_harness.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "services/common/config.h"
+
+extern char **environ;
+
+/* kettle-platform CMD DIR [extra], output appended to DIR.log. */
+static int platform(const struct mh *h, const char *cmd, const char *extra)
+{
+	char log[200];
+	char *argv[] = { getenv("KETTLE_PLATFORM"), (char *)cmd,
+			 (char *)h->dir, (char *)extra, NULL };
+	posix_spawn_file_actions_t fa;
+	int status, rc;
+	pid_t pid;
+
+	if (!argv[0])
+		return -ENOENT;
+	snprintf(log, sizeof(log), "%s.log", h->dir);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+	posix_spawn_file_actions_adddup2(&fa, 1, 2);
+	rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc)
+		return -rc;
+	if (waitpid(pid, &status, 0) < 0)
+		return -errno;
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		fprintf(stderr, "# kettle-platform %s %s failed (see %s)\n", cmd,
+			h->dir, log);
+		return -EIO;
+	}
+	return 0;
+}
+
+static int internal_url(const struct mh *h, const char *service, char *out,
+			size_t cap)
+{
+	struct kettle_config cfg;
+	char path[256], err[256];
+
+	snprintf(path, sizeof(path), "%s/%s.json", h->dir, service);
+	if (config_load(path, &cfg, err, sizeof(err)) < 0) {
+		fprintf(stderr, "# %s\n", err);
+		return -EINVAL;
+	}
+	snprintf(out, cap, "https://%s:%d", cfg.listen.address, cfg.listen.port);
+	config_free(&cfg);
+	return 0;
+}
+
+/* Management asks the fake decider instead of the access control service. */
+static int use_fake_decider(const struct mh *h)
+{
+	char path[256];
+	json_t *cfg;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/management.json", h->dir);
+	cfg = json_load_file(path, 0, NULL);
+	if (!cfg)
+		return -EINVAL;
+	json_object_set_new(cfg, "access_control_peer", json_string("decider"));
+	rc = json_dump_file(cfg, path, JSON_INDENT(2));
+	json_decref(cfg);
+	return rc ? -EIO : 0;
+}
+
+int mh_start(struct mh *h)
+{
+	char parent[] = "/tmp/kettle-mgmt-XXXXXX";
+	int rc;
+
+	memset(h, 0, sizeof(*h));
+	signal(SIGPIPE, SIG_IGN);
+	if (!mkdtemp(parent))
+		return -errno;
+	snprintf(h->dir, sizeof(h->dir), "%s/platform", parent);
+	snprintf(h->ca, sizeof(h->ca), "%s/ca.pem", h->dir);
+	snprintf(h->cert, sizeof(h->cert), "%s/certs/client.pem", h->dir);
+	snprintf(h->key, sizeof(h->key), "%s/certs/client.key", h->dir);
+	rc = platform(h, "init", "--test-services");
+	if (rc == 0)
+		rc = use_fake_decider(h);
+	if (rc == 0)
+		rc = internal_url(h, "management", h->mgmt_url, sizeof(h->mgmt_url));
+	if (rc == 0)
+		rc = internal_url(h, "storage", h->storage_url, sizeof(h->storage_url));
+	if (rc == 0)
+		rc = platform(h, "start", NULL);
+	return rc;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag,
+		    struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+void mh_destroy(struct mh *h)
+{
+	char parent[sizeof(h->dir)], log[200];
+
+	if (!h->dir[0])
+		return;
+	platform(h, "stop", NULL);
+	if (getenv("KETTLE_KEEP"))
+		return;
+	snprintf(log, sizeof(log), "%s.log", h->dir);
+	unlink(log);
+	snprintf(parent, sizeof(parent), "%s", h->dir);
+	*strrchr(parent, '/') = 0;
+	nftw(parent, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+struct rpc_client *mh_client(const struct mh *h, const char *url)
+{
+	struct rpc_client_opts opts = {
+		.url = url, .ca = h->ca, .cert = h->cert, .key = h->key,
+		.timeout_ms = 30000,
+	};
+	char err[256];
+	struct rpc_client *c = rpc_client_new(&opts, err, sizeof(err));
+
+	if (!c)
+		fprintf(stderr, "# client for %s: %s\n", url, err);
+	return c;
+}
+
+static void identify(struct rpc_client *c, const struct user *u)
+{
+	rpc_client_set_header(c, "X-Kettle-User", u ? u->id : NULL);
+	rpc_client_set_header(c, "X-Kettle-Role", u ? u->role : NULL);
+	rpc_client_set_header(c, "X-Kettle-Attribute",
+			      u && u->attribute ? u->attribute : NULL);
+}
+
+int mh_call(struct rpc_client *c, const struct user *u, const char *method,
+	    const char *path, json_t *body, json_t **out)
+{
+	struct rpc_result res;
+	int status;
+
+	identify(c, u);
+	if (out)
+		*out = NULL;
+	if (rpc_client_call(c, method, path, body, NULL, &res) < 0) {
+		json_decref(body);
+		return -1;
+	}
+	json_decref(body);
+	status = res.status;
+	if (out && res.json)
+		*out = json_incref(res.json);
+	rpc_result_clear(&res);
+	return status;
+}
+
+const char *mh_error_code(const json_t *body)
+{
+	const char *s = json_string_value(
+		json_object_get(json_object_get(body, "error"), "code"));
+	return s ? s : "";
+}
+
+int mh_call_raw(struct rpc_client *c, const struct user *u,
+		const char *method, const char *path, const void *data,
+		size_t len, char *code, size_t cap)
+{
+	struct rpc_result res;
+	int status;
+
+	identify(c, u);
+	if (rpc_client_call_raw(c, method, path, "application/json", data, len,
+				NULL, &res) < 0)
+		return -1;
+	status = res.status;
+	snprintf(code, cap, "%s", mh_error_code(res.json));
+	/* An error must carry one message too. */
+	if (status >= 400 && !json_is_string(json_object_get(
+				     json_object_get(res.json, "error"), "message")))
+		snprintf(code, cap, "(no message)");
+	rpc_result_clear(&res);
+	return status;
+}
+
+pid_t mh_mgmt_pid(const struct mh *h)
+{
+	char path[256];
+	long pid = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/run/management.pid", h->dir);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &pid) != 1)
+		pid = -1;
+	fclose(f);
+	return (pid_t)pid;
+}
+
+int mh_restart(struct mh *h)
+{
+	struct timespec pause = { 0, 100 * 1000 * 1000 };
+	struct rpc_client *c;
+	struct rpc_result res;
+	int rc = platform(h, "start", NULL);
+
+	if (rc < 0)
+		return rc;
+	c = mh_client(h, h->mgmt_url);
+	if (!c)
+		return -EINVAL;
+	rc = -ETIMEDOUT;
+	for (int i = 0; i < 300 && rc; i++) {
+		if (rpc_client_call(c, "GET", "/healthz", NULL, NULL, &res) == 0) {
+			if (res.status == 200)
+				rc = 0;
+			rpc_result_clear(&res);
+		}
+		if (rc)
+			nanosleep(&pause, NULL);
+	}
+	rpc_client_free(c);
+	return rc;
+}
