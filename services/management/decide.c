@@ -18,6 +18,10 @@ int decide(struct mgmt *m, const struct caller *who, const char *action,
 	memset(d, 0, sizeof(*d));
 	if (!facts)
 		return -ENOMEM;
+	if (!m->decider) {
+		json_decref(facts);
+		return -EAGAIN;
+	}
 	body = json_pack("{s:{s:s, s:s, s:s}, s:s, s:o}", "subject", "id",
 			 who->id, "role", who->role, "attribute",
 			 who->attribute, "action", action, "resource", facts);

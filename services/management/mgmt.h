@@ -19,7 +19,7 @@ struct rpc_pool;
 
 struct mgmt {
 	struct rpc_pool *storage;
-	struct rpc_pool *decider;  /* access control */
+	struct rpc_pool *decider;  /* access control; NULL when not configured */
 	json_t *script_executors;  /* array of executor names with a script payload */
 	bool audit_reads;          /* audit allowed reads too */
 };

@@ -90,9 +90,16 @@ static int run(const struct kettle_config *cfg)
 		log_error("storage: %s", err);
 		goto out;
 	}
-	m.decider = rpc_pool_for_peer(cfg, decider ? decider : "access_control",
-				      size, 0, err, sizeof(err));
-	if (!m.decider) {
+	if (!decider)
+		decider = "access_control";
+	/* Without access control nothing is allowed (503), but management
+	 * still comes up, so a platform without it can start. */
+	if (!config_peer(cfg, decider)) {
+		log_warn("no peer \"%s\" in %s/%s.json: every request will be "
+			 "answered 503 until access control is configured",
+			 decider, cfg->dir, cfg->service);
+	} else if (!(m.decider = rpc_pool_for_peer(cfg, decider, size, 0, err,
+						   sizeof(err)))) {
 		log_error("access control: %s", err);
 		goto out;
 	}

@@ -12,6 +12,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include "services/common/config.h"
 
 extern char **environ;
@@ -240,4 +244,80 @@ int mh_restart(struct mh *h)
 	}
 	rpc_client_free(c);
 	return rc;
+}
+
+/* A loopback port free right now. */
+static int free_port(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0), port = -1;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&a, &len) == 0)
+		port = ntohs(a.sin_port);
+	if (fd >= 0)
+		close(fd);
+	return port;
+}
+
+pid_t mh_spawn_second(const struct mh *h, char *url, size_t cap)
+{
+	char src[256], dst[256], log[256];
+	int port = free_port(), rc;
+	posix_spawn_file_actions_t fa;
+	json_t *cfg;
+	pid_t pid;
+
+	snprintf(src, sizeof(src), "%s/management.json", h->dir);
+	snprintf(dst, sizeof(dst), "%s/management2.json", h->dir);
+	snprintf(log, sizeof(log), "%s/logs/management2.log", h->dir);
+	cfg = json_load_file(src, 0, NULL);
+	if (!cfg || port < 0) {
+		json_decref(cfg);
+		return -EINVAL;
+	}
+	json_object_set_new(json_object_get(cfg, "listen"), "port", json_integer(port));
+	rc = json_dump_file(cfg, dst, JSON_INDENT(2));
+	json_decref(cfg);
+	if (rc)
+		return -EIO;
+	char *argv[] = { "kettle-management", "--config", dst, NULL };
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 2, log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+	rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc)
+		return -rc;
+	snprintf(url, cap, "https://127.0.0.1:%d", port);
+	struct rpc_client *c = mh_client(h, url);
+	struct timespec pause = { 0, 100 * 1000 * 1000 };
+	struct rpc_result res;
+	rc = -ETIMEDOUT;
+	for (int i = 0; c && i < 300 && rc; i++) {
+		if (rpc_client_call(c, "GET", "/healthz", NULL, NULL, &res) == 0) {
+			if (res.status == 200)
+				rc = 0;
+			rpc_result_clear(&res);
+		}
+		if (rc)
+			nanosleep(&pause, NULL);
+	}
+	rpc_client_free(c);
+	if (rc) {
+		mh_stop_second(pid);
+		return rc;
+	}
+	return pid;
+}
+
+void mh_stop_second(pid_t pid)
+{
+	int status;
+
+	if (pid <= 0)
+		return;
+	kill(pid, SIGTERM);
+	waitpid(pid, &status, 0);
 }

@@ -45,6 +45,13 @@ pid_t mh_mgmt_pid(const struct mh *h);
  * for management's /healthz. */
 int mh_restart(struct mh *h);
 
+/* A second kettle-management on the same storage (DIR/management2.json,
+ * another port): two processes racing on one task test the
+ * compare-and-swap updates whatever the server's threading. Returns its
+ * pid (url in url, stop it with mh_stop_second) or -errno. */
+pid_t mh_spawn_second(const struct mh *h, char *url, size_t cap);
+void mh_stop_second(pid_t pid);
+
 /* The error code of an error body, or "". */
 const char *mh_error_code(const json_t *body);
 

@@ -1,7 +1,9 @@
 /* 16 clients on one task at once: each of 16 data owners assigns its input
  * and approves while the others do; then 16 clients invoke it at once.
- * The task ends consistent: every assignment and approval is there,
- * exactly one invoke wins, and the function counts one invocation. */
+ * Half the clients talk to a second management process on the same
+ * storage, so the updates really race. The task ends consistent: every
+ * assignment and approval is there, exactly one invoke wins, and the
+ * function counts one invocation. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -18,7 +20,7 @@ static const struct user fo = { "fo", "function_owner", "" };
 static const struct user alice = { "alice", "data_owner", "org1" };
 
 static struct mh h;
-static char task[64], fn[64];
+static char task[64], fn[64], second_url[128];
 static char names[CLIENTS][16], inputs[CLIENTS][64];
 static struct user owners[CLIENTS];
 static atomic_int assigned_ok, approved_ok, invoked_ok, invoke_conflicts;
@@ -32,7 +34,7 @@ static const char *field(const json_t *o, const char *k)
 static void *participant(void *arg)
 {
 	int k = (int)(long)arg;
-	struct rpc_client *c = mh_client(&h, h.mgmt_url);
+	struct rpc_client *c = mh_client(&h, k % 2 ? second_url : h.mgmt_url);
 	struct timespec pause = { 0, 10 * 1000 * 1000 };
 	char path[128], name[16];
 	json_t *t;
@@ -64,11 +66,10 @@ static void *participant(void *arg)
 
 static void *invoker(void *arg)
 {
-	struct rpc_client *c = mh_client(&h, h.mgmt_url);
+	struct rpc_client *c = mh_client(&h, (long)arg % 2 ? second_url : h.mgmt_url);
 	char path[128];
 	int s;
 
-	(void)arg;
 	if (!c)
 		return NULL;
 	snprintf(path, sizeof(path), "/v1/tasks/%s/invoke", task);
@@ -131,7 +132,9 @@ int main(void)
 				   "function_arguments", "executor", "builtin",
 				   "inputs_ownership", own, "outputs_ownership"),
 			 "task_id", task) == 200;
-	CHECK(setup, "16 owners' inputs, a 16-input function and a task with 17 participants");
+	pid_t second = mh_spawn_second(&h, second_url, sizeof(second_url));
+	setup &= second > 0;
+	CHECK(setup, "a second management; 16 owners' inputs, a 16-input function and a task with 17 participants");
 
 	for (long k = 0; k < CLIENTS; k++)
 		pthread_create(&th[k], NULL, participant, (void *)k);
@@ -151,7 +154,7 @@ int main(void)
 	json_decref(t);
 
 	for (long k = 0; k < CLIENTS; k++)
-		pthread_create(&th[k], NULL, invoker, NULL);
+		pthread_create(&th[k], NULL, invoker, (void *)k);
 	for (int k = 0; k < CLIENTS; k++)
 		pthread_join(th[k], NULL);
 	CHECK(atomic_load(&invoked_ok) == 1 && atomic_load(&invoke_conflicts) == CLIENTS - 1,
@@ -162,6 +165,7 @@ int main(void)
 	CHECK(s == 200 && json_integer_value(json_object_get(t, "invocations")) == 1,
 	      "the function counts exactly one invocation");
 	json_decref(t);
+	mh_stop_second(second);
 	rpc_client_free(c);
 	mh_destroy(&h);
 	TAP_DONE();
