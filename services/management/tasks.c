@@ -254,7 +254,6 @@ void h_task_get(void *ctx, const struct rpc_request *req,
 	    !load_object(&op, OBJ_TASK, id, &task, NULL))
 		return;
 	if (op_authorize(&op, task_participant_facts(task))) {
-		json_object_del(task, "queued");
 		op_reply(&op, 200, json_incref(task));
 	}
 	json_decref(task);

@@ -2,14 +2,15 @@
  *
  * Invoke, in an order that survives kill -9 at any point:
  *   1. count the invocation against the function's quota (usage/<fid>);
- *   2. CAS the task approved -> staged with its nonce and queued: false;
- *   3. put the task id on the tasks-staged queue;
- *   4. CAS queued: true.
- * A crash after 2 leaves a staged task with queued false, which the sweep
- * at the next start queues; a crash between 1 and 2 counts an invocation
- * that did not happen (a quota is never exceeded). The scheduler claims a
- * task by CAS staged -> running and skips items whose task is in any other
- * state (canceled, or a duplicate). */
+ *   2. CAS the task approved -> staged with its nonce;
+ *   3. put the task id on the tasks-staged queue.
+ * A crash between 2 and 3 leaves a staged task off the queue: the sweep at
+ * every start queues every staged task again. A crash between 1 and 2
+ * counts an invocation that did not happen (a quota is never exceeded).
+ * The scheduler claims a task by CAS staged -> running and skips items
+ * whose task is in any other state (canceled, claimed, or a duplicate), so
+ * the duplicates the sweep makes are harmless. Each durable write costs a
+ * synchronous commit in storage, so invoke makes no write it can spare. */
 #include "services/management/tasks.h"
 
 #include <errno.h>
@@ -71,32 +72,8 @@ static int apply_stage(json_t *task, void *arg, char *msg, size_t cap)
 			 task_status(task));
 		return 409;
 	}
-	json_object_set_new(task, "queued", json_false());
 	json_object_set_new(task, "staged_at", json_integer(now_ms()));
 	return 0;
-}
-
-/* queued: true on a staged task; quiet, since losing it is harmless. */
-static void mark_queued(struct mgmt *m, const char *id)
-{
-	char key[KEY_MAX];
-	uint64_t version;
-	json_t *task;
-
-	key_object(key, OBJ_TASK, id);
-	for (int i = 0; i < KV_CAS_TRIES; i++) {
-		if (kv_get(m, key, &task, &version) < 0)
-			return;
-		int rc = 0;
-		if (!strcmp(task_status(task), "staged") &&
-		    !json_is_true(json_object_get(task, "queued"))) {
-			json_object_set_new(task, "queued", json_true());
-			rc = kv_cas(m, key, task, version);
-		}
-		json_decref(task);
-		if (rc != -ECANCELED)
-			return;
-	}
 }
 
 /* The nonce from {"nonce": HEX} or a fresh one; false once answered. */
@@ -170,6 +147,35 @@ static void release_usage(struct op *op, const json_t *fn)
 		log_warn("invocation of %s counted though it did not happen", fid);
 }
 
+/* staged (by this invocation, told by its nonce) -> approved. */
+static int unstage(struct mgmt *m, const char *id, const char *nonce)
+{
+	char key[KEY_MAX];
+	uint64_t version;
+	json_t *task;
+	int rc;
+
+	key_object(key, OBJ_TASK, id);
+	for (int i = 0; i < KV_CAS_TRIES; i++) {
+		rc = kv_get(m, key, &task, &version);
+		if (rc < 0)
+			return rc;
+		if (strcmp(task_status(task), "staged") ||
+		    strcmp(json_string_value(json_object_get(task, "nonce")) ?: "", nonce)) {
+			json_decref(task);
+			return -EBUSY;
+		}
+		json_object_set_new(task, "status", json_string("approved"));
+		json_object_del(task, "nonce");
+		json_object_del(task, "staged_at");
+		rc = kv_cas(m, key, task, version);
+		json_decref(task);
+		if (rc != -ECANCELED)
+			return rc;
+	}
+	return -EAGAIN;
+}
+
 /* POST /v1/tasks/{id}/invoke {nonce?} */
 void h_task_invoke(void *ctx, const struct rpc_request *req,
 		   struct rpc_response *resp)
@@ -202,13 +208,15 @@ void h_task_invoke(void *ctx, const struct rpc_request *req,
 	}
 	rc = kv_enqueue(op.m, TASKS_STAGED_QUEUE, id);
 	if (rc < 0) {
-		/* Staged but not queued: the sweep at the next start queues it. */
-		log_error("task %s staged but not queued: %s", id, strerror(-rc));
+		/* Back to approved so that a retry can invoke it; if even that
+		 * fails, the sweep at the next start queues it. */
+		if (unstage(op.m, id, nonce) == 0)
+			release_usage(&op, fn);
+		else
+			log_error("task %s staged but not queued: %s", id, strerror(-rc));
 		op_store_error(&op, rc);
 		goto out;
 	}
-	/* A lost flag only means the sweep queues a harmless duplicate. */
-	mark_queued(op.m, id);
 	op_reply(&op, 200, json_object());
 out:
 	json_decref(fn);
@@ -282,17 +290,14 @@ static int requeue_one(void *arg, const char *key, json_t *task)
 	const char *id = json_string_value(json_object_get(task, "task_id"));
 
 	(void)key;
-	if (!id || strcmp(task_status(task), "staged") ||
-	    json_is_true(json_object_get(task, "queued")))
+	if (!id || strcmp(task_status(task), "staged"))
 		return 0;
-	if (kv_enqueue(m, TASKS_STAGED_QUEUE, id) == 0) {
-		log_info("queued task %s, whose invocation a restart interrupted", id);
-		mark_queued(m, id);
-	}
-	return 0;
+	return kv_enqueue(m, TASKS_STAGED_QUEUE, id) < 0;
 }
 
 int tasks_requeue_staged(struct mgmt *m)
 {
-	return kv_scan(m, "task/", requeue_one, m, 100000);
+	int rc = kv_scan(m, "task/", requeue_one, m, 100000);
+
+	return rc > 0 ? -EAGAIN : rc;
 }
