@@ -56,7 +56,9 @@ static void fields(void)
 	json_t *w = json_pack("{s:o}", "url", o);
 	CHECK(!fields_check(w, spec, 2, err), "a string with NUL is refused");
 	json_decref(w);
-	CHECK(!fields_check(json_array(), spec, 2, err), "a non-object body is refused");
+	o = json_array();
+	CHECK(!fields_check(o, spec, 2, err), "a non-object body is refused");
+	json_decref(o);
 }
 
 static void lists(void)

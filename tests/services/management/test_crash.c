@@ -102,25 +102,26 @@ static int run_task(struct rpc_client *c, const char *fn, const char *in,
 static int queued(char ids[][64], int max)
 {
 	struct rpc_client *s = mh_client(&h, h.storage_url);
-	struct rpc_result res;
 	int n = 0;
 
+	json_t *res = NULL;
 	while (s && n < max &&
-	       rpc_client_call(s, "POST", "/store/dequeue",
-			       json_pack("{s:s, s:i}", "queue", "tasks-staged",
-					 "visibility_ms", 600000),
-			       NULL, &res) == 0) {
-		const char *v = field(json_object_get(res.json, "item"), "value");
+	       mh_call(s, NULL, "POST", "/store/dequeue",
+		       json_pack("{s:s, s:i}", "queue", "tasks-staged",
+				 "visibility_ms", 600000),
+		       &res) == 200) {
+		const char *v = field(json_object_get(res, "item"), "value");
 		uint8_t raw[60];
 		size_t len = 0;
-		int done = res.status != 200 || !*v ||
-			   base64_decode(v, strlen(v), raw, sizeof(raw) - 1, &len) < 0;
-		rpc_result_clear(&res);
+		int done = !*v || base64_decode(v, strlen(v), raw, sizeof(raw) - 1, &len) < 0;
+		json_decref(res);
+		res = NULL;
 		if (done)
 			break;
 		raw[len] = 0;
 		memcpy(ids[n++], raw, len + 1);
 	}
+	json_decref(res);
 	rpc_client_free(s);
 	return n;
 }

@@ -441,7 +441,6 @@ static void from_output(struct mh *h)
 	char path[128], key[128];
 	const char *o = new_output(&alice);
 	struct rpc_client *store = mh_client(h, h->storage_url);
-	struct rpc_result res;
 	json_t *doc = NULL;
 	int s;
 
@@ -450,9 +449,10 @@ static void from_output(struct mh *h)
 	CHECK(s == 409, "an output not yet written cannot become an input");
 	/* Play the execution side: write the output's digest. */
 	snprintf(key, sizeof(key), "output/%s", o);
-	if (rpc_client_call(store, "POST", "/store/get", json_pack("{s:s}", "key", key),
-			    NULL, &res) == 0 && res.status == 200) {
-		const char *v = str(res.json, "value");
+	json_t *got_doc;
+	if (mh_call(store, NULL, "POST", "/store/get", json_pack("{s:s}", "key", key),
+		    &got_doc) == 200) {
+		const char *v = str(got_doc, "value");
 		uint8_t *raw;
 		size_t len;
 		if (base64_decode_alloc(v, strlen(v), &raw, &len) == 0) {
@@ -462,16 +462,15 @@ static void from_output(struct mh *h)
 		json_object_set_new(doc, "digest", json_string(DIGEST));
 		char *text = json_dumps(doc, JSON_COMPACT);
 		char *b64 = base64_encode(text, strlen(text));
-		json_int_t ver = json_integer_value(json_object_get(res.json, "version"));
-		rpc_result_clear(&res);
-		rpc_client_call(store, "POST", "/store/cas",
-				json_pack("{s:s, s:s, s:I}", "key", key, "value", b64,
-					  "expected_version", ver), NULL, &res);
-		rpc_result_clear(&res);
+		json_int_t ver = json_integer_value(json_object_get(got_doc, "version"));
+		mh_call(store, NULL, "POST", "/store/cas",
+			json_pack("{s:s, s:s, s:I}", "key", key, "value", b64,
+				  "expected_version", ver), NULL);
 		free(text);
 		free(b64);
 		json_decref(doc);
 	}
+	json_decref(got_doc);
 	rpc_client_free(store);
 	const char *in = call_id(&alice, "POST", "/v1/inputs/from-output",
 				 json_pack("{s:s}", "data_id", o), "data_id", &s);
