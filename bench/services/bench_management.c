@@ -124,11 +124,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench-management [seconds-per-row (0..60]]\n");
 		return 2;
 	}
-	if (!getenv("KETTLE_PLATFORM") || mh_start(&h) < 0 ||
-	    !(c = mh_client(&h, h.mgmt_url))) {
-		fprintf(stderr, "bench-management: the platform did not start (KETTLE_PLATFORM set? see %s.log)\n",
-			h.dir);
-		mh_destroy(&h);
+	if (!getenv("KETTLE_PLATFORM") || mh_start_client(&h, &c) < 0) {
+		fprintf(stderr, "bench-management: the platform did not start (is KETTLE_PLATFORM set?)\n");
 		return 1;
 	}
 	int setup =
@@ -151,7 +148,7 @@ int main(int argc, char **argv)
 	rpc_client_free(c);
 	if (!setup) {
 		fprintf(stderr, "bench-management: setting up a function, files and a task failed (see %s/logs)\n",
-			h.dir);
+			h.base.dir);
 		mh_destroy(&h);
 		return 1;
 	}

@@ -12,11 +12,8 @@
  *   "pool_size": 16         connections to each peer
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-
-#include <seccomp.h>
 
 #include "lib/jail.h"
 #include "lib/log.h"
@@ -61,14 +58,7 @@ static int ready(void *arg)
 
 static int run(const struct kettle_config *cfg)
 {
-	static const int extra[] = { SCMP_SYS(nanosleep),
-				     SCMP_SYS(clock_nanosleep) };
-	struct jail_spec spec = {
-		.syscalls = extra,
-		.n_syscalls = sizeof(extra) / sizeof(extra[0]),
-		.net_client = 1,
-		.nofile = 1024,
-	};
+	struct jail_spec spec = { .net_client = 1, .nofile = 1024 };
 	const char *decider = config_string(cfg, "access_control_peer");
 	json_t *pool_size = json_object_get(cfg->root, "pool_size");
 	size_t size = json_is_integer(pool_size) &&
@@ -113,33 +103,22 @@ out:
 
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct kettle_config cfg;
-	const char *config = NULL;
 	char err[256];
-	int c, rc;
+	int rc;
 
-	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
-		if (c != 'c')
-			goto usage;
-		config = optarg;
+	if (argc != 3 || strcmp(argv[1], "--config")) {
+		fprintf(stderr, "usage: kettle-management --config FILE\n");
+		return 2;
 	}
-	if (!config || optind != argc)
-		goto usage;
 	log_init("management");
 	/* Handlers may run on several threads: seed jansson's hash once. */
 	json_object_seed(0);
-	if (config_load(config, &cfg, err, sizeof(err)) < 0) {
+	if (config_load(argv[2], &cfg, err, sizeof(err)) < 0) {
 		log_error("%s", err);
 		return 1;
 	}
 	rc = run(&cfg);
 	config_free(&cfg);
 	return rc < 0 ? 1 : 0;
-usage:
-	fprintf(stderr, "usage: kettle-management --config FILE\n");
-	return 2;
 }

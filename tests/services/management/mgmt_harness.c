@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -25,14 +24,14 @@ static int platform(const struct mh *h, const char *cmd, const char *extra)
 {
 	char log[200];
 	char *argv[] = { getenv("KETTLE_PLATFORM"), (char *)cmd,
-			 (char *)h->dir, (char *)extra, NULL };
+			 (char *)h->base.dir, (char *)extra, NULL };
 	posix_spawn_file_actions_t fa;
 	int status, rc;
 	pid_t pid;
 
 	if (!argv[0])
 		return -ENOENT;
-	snprintf(log, sizeof(log), "%s.log", h->dir);
+	snprintf(log, sizeof(log), "%s.log", h->base.dir);
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0600);
 	posix_spawn_file_actions_adddup2(&fa, 1, 2);
@@ -44,7 +43,7 @@ static int platform(const struct mh *h, const char *cmd, const char *extra)
 		return -errno;
 	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
 		fprintf(stderr, "# kettle-platform %s %s failed (see %s)\n", cmd,
-			h->dir, log);
+			h->base.dir, log);
 		return -EIO;
 	}
 	return 0;
@@ -56,7 +55,7 @@ static int internal_url(const struct mh *h, const char *service, char *out,
 	struct kettle_config cfg;
 	char path[256], err[256];
 
-	snprintf(path, sizeof(path), "%s/%s.json", h->dir, service);
+	snprintf(path, sizeof(path), "%s/%s.json", h->base.dir, service);
 	if (config_load(path, &cfg, err, sizeof(err)) < 0) {
 		fprintf(stderr, "# %s\n", err);
 		return -EINVAL;
@@ -73,7 +72,7 @@ static int use_fake_decider(const struct mh *h)
 	json_t *cfg;
 	int rc;
 
-	snprintf(path, sizeof(path), "%s/management.json", h->dir);
+	snprintf(path, sizeof(path), "%s/management.json", h->base.dir);
 	cfg = json_load_file(path, 0, NULL);
 	if (!cfg)
 		return -EINVAL;
@@ -86,65 +85,50 @@ static int use_fake_decider(const struct mh *h)
 int mh_start(struct mh *h)
 {
 	char parent[] = "/tmp/kettle-mgmt-XXXXXX";
+	struct harness *b = &h->base;
 	int rc;
 
 	memset(h, 0, sizeof(*h));
 	signal(SIGPIPE, SIG_IGN);
 	if (!mkdtemp(parent))
 		return -errno;
-	snprintf(h->dir, sizeof(h->dir), "%s/platform", parent);
-	snprintf(h->ca, sizeof(h->ca), "%s/ca.pem", h->dir);
-	snprintf(h->cert, sizeof(h->cert), "%s/certs/client.pem", h->dir);
-	snprintf(h->key, sizeof(h->key), "%s/certs/client.key", h->dir);
+	snprintf(b->dir, sizeof(b->dir), "%s/platform", parent);
+	snprintf(b->ca, sizeof(b->ca), "%s/ca.pem", b->dir);
+	snprintf(b->cert, sizeof(b->cert), "%s/certs/client.pem", b->dir);
+	snprintf(b->key, sizeof(b->key), "%s/certs/client.key", b->dir);
 	rc = platform(h, "init", "--test-services");
 	if (rc == 0)
 		rc = use_fake_decider(h);
 	if (rc == 0)
 		rc = internal_url(h, "management", h->mgmt_url, sizeof(h->mgmt_url));
 	if (rc == 0)
-		rc = internal_url(h, "storage", h->storage_url, sizeof(h->storage_url));
+		rc = internal_url(h, "storage", b->storage_url, sizeof(b->storage_url));
 	if (rc == 0)
 		rc = platform(h, "start", NULL);
 	return rc;
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag,
-		    struct FTW *ftw)
+int mh_start_client(struct mh *h, struct rpc_client **c)
 {
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
+	int rc = mh_start(h);
+
+	*c = rc == 0 ? mh_client(h, h->mgmt_url) : NULL;
+	if (*c)
+		return 0;
+	fprintf(stderr, "# the platform in %s did not start (see %s.log)\n",
+		h->base.dir, h->base.dir);
+	mh_destroy(h);
+	return rc < 0 ? rc : -EIO;
 }
 
 void mh_destroy(struct mh *h)
 {
-	char parent[sizeof(h->dir)], log[200];
-
-	if (!h->dir[0])
-		return;
-	platform(h, "stop", NULL);
-	if (getenv("KETTLE_KEEP"))
-		return;
-	snprintf(log, sizeof(log), "%s.log", h->dir);
-	unlink(log);
-	snprintf(parent, sizeof(parent), "%s", h->dir);
-	*strrchr(parent, '/') = 0;
-	nftw(parent, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	harness_destroy(&h->base);
 }
 
 struct rpc_client *mh_client(const struct mh *h, const char *url)
 {
-	struct rpc_client_opts opts = {
-		.url = url, .ca = h->ca, .cert = h->cert, .key = h->key,
-		.timeout_ms = 30000,
-	};
-	char err[256];
-	struct rpc_client *c = rpc_client_new(&opts, err, sizeof(err));
-
-	if (!c)
-		fprintf(stderr, "# client for %s: %s\n", url, err);
-	return c;
+	return harness_client(&h->base, url, 1);
 }
 
 static void identify(struct rpc_client *c, const struct user *u)
@@ -174,6 +158,12 @@ int mh_call(struct rpc_client *c, const struct user *u, const char *method,
 		*out = json_incref(res.json);
 	rpc_result_clear(&res);
 	return status;
+}
+
+const char *mh_str(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s ? s : "";
 }
 
 const char *mh_error_code(const json_t *body)
@@ -210,7 +200,7 @@ pid_t mh_mgmt_pid(const struct mh *h)
 	long pid = -1;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/run/management.pid", h->dir);
+	snprintf(path, sizeof(path), "%s/run/management.pid", h->base.dir);
 	f = fopen(path, "r");
 	if (!f)
 		return -1;
@@ -222,28 +212,9 @@ pid_t mh_mgmt_pid(const struct mh *h)
 
 int mh_restart(struct mh *h)
 {
-	struct timespec pause = { 0, 100 * 1000 * 1000 };
-	struct rpc_client *c;
-	struct rpc_result res;
 	int rc = platform(h, "start", NULL);
 
-	if (rc < 0)
-		return rc;
-	c = mh_client(h, h->mgmt_url);
-	if (!c)
-		return -EINVAL;
-	rc = -ETIMEDOUT;
-	for (int i = 0; i < 300 && rc; i++) {
-		if (rpc_client_call(c, "GET", "/healthz", NULL, NULL, &res) == 0) {
-			if (res.status == 200)
-				rc = 0;
-			rpc_result_clear(&res);
-		}
-		if (rc)
-			nanosleep(&pause, NULL);
-	}
-	rpc_client_free(c);
-	return rc;
+	return rc < 0 ? rc : harness_wait_ready(&h->base, h->mgmt_url, 30000);
 }
 
 /* A loopback port free right now. */
@@ -270,9 +241,9 @@ pid_t mh_spawn_second(const struct mh *h, char *url, size_t cap)
 	json_t *cfg;
 	pid_t pid;
 
-	snprintf(src, sizeof(src), "%s/management.json", h->dir);
-	snprintf(dst, sizeof(dst), "%s/management2.json", h->dir);
-	snprintf(log, sizeof(log), "%s/logs/management2.log", h->dir);
+	snprintf(src, sizeof(src), "%s/management.json", h->base.dir);
+	snprintf(dst, sizeof(dst), "%s/management2.json", h->base.dir);
+	snprintf(log, sizeof(log), "%s/logs/management2.log", h->base.dir);
 	cfg = json_load_file(src, 0, NULL);
 	if (!cfg || port < 0) {
 		json_decref(cfg);
@@ -291,20 +262,7 @@ pid_t mh_spawn_second(const struct mh *h, char *url, size_t cap)
 	if (rc)
 		return -rc;
 	snprintf(url, cap, "https://127.0.0.1:%d", port);
-	struct rpc_client *c = mh_client(h, url);
-	struct timespec pause = { 0, 100 * 1000 * 1000 };
-	struct rpc_result res;
-	rc = -ETIMEDOUT;
-	for (int i = 0; c && i < 300 && rc; i++) {
-		if (rpc_client_call(c, "GET", "/healthz", NULL, NULL, &res) == 0) {
-			if (res.status == 200)
-				rc = 0;
-			rpc_result_clear(&res);
-		}
-		if (rc)
-			nanosleep(&pause, NULL);
-	}
-	rpc_client_free(c);
+	rc = harness_wait_ready(&h->base, url, 30000);
 	if (rc) {
 		mh_stop_second(pid);
 		return rc;

@@ -2,7 +2,8 @@
  * --test-services (so the fake decider runs as access control), start,
  * clients to management and storage with the platform's "client"
  * certificate, calls made as a named user (the X-Kettle-* headers the
- * frontend would send), and kill -9 / restart of management. Binaries:
+ * frontend would send), and kill -9 / restart of management. Built on the
+ * storage tests' harness (stop, clean-up, clients, readiness). Binaries:
  * KETTLE_PLATFORM, and the service binaries on PATH (set by meson). */
 #ifndef KETTLE_TESTS_MGMT_HARNESS_H
 #define KETTLE_TESTS_MGMT_HARNESS_H
@@ -12,11 +13,11 @@
 #include <jansson.h>
 
 #include "services/common/rpc_client.h"
+#include "tests/services/storage/harness.h"
 
 struct mh {
-	char dir[128];
-	char ca[256], cert[256], key[256];
-	char mgmt_url[128], storage_url[128];
+	struct harness base; /* dir, client certificate, storage_url */
+	char mgmt_url[128];
 };
 
 struct user {
@@ -25,6 +26,9 @@ struct user {
 
 /* init, point management at the fake decider, start. 0 or -errno. */
 int mh_start(struct mh *h);
+/* mh_start and a client to management; on failure says so on stderr and
+ * cleans up. */
+int mh_start_client(struct mh *h, struct rpc_client **c);
 /* stop and remove the directory (kept with KETTLE_KEEP set). */
 void mh_destroy(struct mh *h);
 
@@ -54,5 +58,7 @@ void mh_stop_second(pid_t pid);
 
 /* The error code of an error body, or "". */
 const char *mh_error_code(const json_t *body);
+/* The string field key of o, or "". */
+const char *mh_str(const json_t *o, const char *key);
 
 #endif

@@ -24,12 +24,6 @@ static struct rpc_client *c;
 #define IV12 "AAECAwQFBgcICQoL"
 #define DIGEST "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 
-static const char *str(const json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "";
-}
-
 /* Calls and copies out one string field of the answer (static buffer). */
 static const char *call_id(const struct user *u, const char *method,
 			   const char *path, json_t *body, const char *field,
@@ -41,7 +35,7 @@ static const char *call_id(const struct user *u, const char *method,
 	char *dst = id[slot++ % 8];
 
 	*status = mh_call(c, u, method, path, body, &out);
-	snprintf(dst, 128, "%s", str(out, field));
+	snprintf(dst, 128, "%s", mh_str(out, field));
 	json_decref(out);
 	return dst;
 }
@@ -143,14 +137,14 @@ static void functions(void)
 
 	snprintf(path, sizeof(path), "/v1/functions/%s", fn_lua);
 	out = get(&fo1, path, &s);
-	CHECK(s == 200 && !strcmp(str(out, "owner"), "fo1") &&
-		      !strcmp(str(out, "payload"), "cHJpbnQoMSk=") &&
-		      strlen(str(out, "payload_digest")) == 64,
+	CHECK(s == 200 && !strcmp(mh_str(out, "owner"), "fo1") &&
+		      !strcmp(mh_str(out, "payload"), "cHJpbnQoMSk=") &&
+		      strlen(mh_str(out, "payload_digest")) == 64,
 	      "the owner reads its function with payload and payload_digest");
 	json_decref(out);
 	out = get(&alice, path, &s);
 	CHECK(s == 200 && !json_object_get(out, "payload") &&
-		      strlen(str(out, "payload_digest")) == 64,
+		      strlen(mh_str(out, "payload_digest")) == 64,
 	      "an allowlisted user reads a private function without its payload");
 	json_decref(out);
 	CHECK((json_decref(get(&bob, path, &s)), s == 403),
@@ -169,7 +163,7 @@ static void functions(void)
 			 json_array(), json_pack("[s]", "alice"))) == 200,
 	      "the owner updates its function");
 	out = get(&fo1, path, &s);
-	CHECK(!strcmp(str(out, "payload"), "cHJpbnQoMik="), "the update's payload is served");
+	CHECK(!strcmp(mh_str(out, "payload"), "cHJpbnQoMik="), "the update's payload is served");
 	json_decref(out);
 
 	out = get(&alice, "/v1/functions", &s);
@@ -197,9 +191,9 @@ static void file_calls(void)
 	CHECK(!strncmp(in, "input-", 6), "a data owner registers an input");
 	snprintf(path, sizeof(path), "/v1/inputs/%s", in);
 	out = get(&alice, path, &s);
-	CHECK(s == 200 && !strcmp(str(out, "owner"), "alice") &&
-		      !strcmp(str(out, "digest"), DIGEST) &&
-		      !strcmp(str(out, "url"), "https://data.example/in") &&
+	CHECK(s == 200 && !strcmp(mh_str(out, "owner"), "alice") &&
+		      !strcmp(mh_str(out, "digest"), DIGEST) &&
+		      !strcmp(mh_str(out, "url"), "https://data.example/in") &&
 		      !json_object_get(out, "crypto"),
 	      "the owner reads owner, digest and url (never the key)");
 	json_decref(out);
@@ -261,7 +255,7 @@ static const char *task_status_of(const char *task)
 	static char status[32];
 	int s;
 	json_t *t = task_get(&alice, task, &s);
-	snprintf(status, sizeof(status), "%s", str(t, "status"));
+	snprintf(status, sizeof(status), "%s", mh_str(t, "status"));
 	json_decref(t);
 	return status;
 }
@@ -287,8 +281,8 @@ static void single_party(void)
 	CHECK(st(&alice, "POST", path, json_pack("{s:s}", "nonce", "00112233445566778899aabbccddeeff")) == 200,
 	      "the creator invokes with a nonce");
 	task = task_get(&alice, t, &s);
-	CHECK(!strcmp(str(task, "status"), "staged") &&
-		      !strcmp(str(task, "nonce"), "00112233445566778899aabbccddeeff"),
+	CHECK(!strcmp(mh_str(task, "status"), "staged") &&
+		      !strcmp(mh_str(task, "nonce"), "00112233445566778899aabbccddeeff"),
 	      "the task is staged and keeps the nonce");
 	json_decref(task);
 	CHECK(action(&alice, t, "invoke") == 409, "a double invoke is 409");
@@ -336,7 +330,7 @@ static void two_party(void)
 	CHECK(assign(&bob, t, json_pack("{s:s}", "b", b_in2), json_object()) == 200,
 	      "bob changes his input after approval");
 	task = task_get(&alice, t, &s);
-	CHECK(!strcmp(str(task, "status"), "data_assigned") &&
+	CHECK(!strcmp(mh_str(task, "status"), "data_assigned") &&
 		      json_array_size(json_object_get(task, "approved_by")) == 0,
 	      "changing an assignment resets the approvals");
 	json_decref(task);
@@ -409,8 +403,8 @@ static void blobs(void)
 	if (s == 0)
 		rpc_result_clear(&res);
 	char u[200], d[80];
-	snprintf(u, sizeof(u), "%s", str(out, "url"));
-	snprintf(d, sizeof(d), "%s", str(out, "digest"));
+	snprintf(u, sizeof(u), "%s", mh_str(out, "url"));
+	snprintf(d, sizeof(d), "%s", mh_str(out, "digest"));
 	json_decref(out);
 	url = u;
 	digest = d;
@@ -440,7 +434,7 @@ static void from_output(struct mh *h)
 {
 	char path[128], key[128];
 	const char *o = new_output(&alice);
-	struct rpc_client *store = mh_client(h, h->storage_url);
+	struct rpc_client *store = mh_client(h, h->base.storage_url);
 	json_t *doc = NULL;
 	int s;
 
@@ -452,7 +446,7 @@ static void from_output(struct mh *h)
 	json_t *got_doc;
 	if (mh_call(store, NULL, "POST", "/store/get", json_pack("{s:s}", "key", key),
 		    &got_doc) == 200) {
-		const char *v = str(got_doc, "value");
+		const char *v = mh_str(got_doc, "value");
 		uint8_t *raw;
 		size_t len;
 		if (base64_decode_alloc(v, strlen(v), &raw, &len) == 0) {
@@ -477,7 +471,7 @@ static void from_output(struct mh *h)
 	CHECK(s == 200 && !strncmp(in, "input-", 6), "a written output becomes an input");
 	snprintf(path, sizeof(path), "/v1/inputs/%s", in);
 	json_t *got = get(&alice, path, &s);
-	CHECK(!strcmp(str(got, "digest"), DIGEST), "with the output's digest");
+	CHECK(!strcmp(mh_str(got, "digest"), DIGEST), "with the output's digest");
 	json_decref(got);
 	call_id(&bob, "POST", "/v1/inputs/from-output", json_pack("{s:s}", "data_id", o),
 		"data_id", &s);
@@ -503,14 +497,14 @@ static void audit(void)
 	CHECK(s == 200 && allowed > 10 && denied > 10,
 	      "the admin reads allowed (%zu) and denied (%zu) actions", allowed, denied);
 	e = json_array_get(json_object_get(out, "entries"), 0);
-	CHECK(!strcmp(str(e, "action"), "audit.read") && !strcmp(str(e, "user_id"), "alice") &&
+	CHECK(!strcmp(mh_str(e, "action"), "audit.read") && !strcmp(mh_str(e, "user_id"), "alice") &&
 		      json_is_false(json_object_get(e, "allowed")),
 	      "the newest entry is alice's denied audit read");
 	json_decref(out);
 	out = get(&admin, "/v1/audit?user_id=bob&limit=5", &s);
 	int only_bob = json_array_size(json_object_get(out, "entries")) == 5;
 	json_array_foreach(json_object_get(out, "entries"), i, e)
-		only_bob &= !strcmp(str(e, "user_id"), "bob");
+		only_bob &= !strcmp(mh_str(e, "user_id"), "bob");
 	CHECK(s == 200 && only_bob, "user_id and limit filter the entries");
 	json_decref(out);
 }
@@ -672,9 +666,8 @@ int main(void)
 
 	if (!getenv("KETTLE_PLATFORM"))
 		TAP_SKIP_ALL("KETTLE_PLATFORM is not set (run through meson)");
-	if (mh_start(&h) < 0 || !(c = mh_client(&h, h.mgmt_url))) {
-		CHECK(0, "the platform starts (see %s.log)", h.dir);
-		mh_destroy(&h);
+	if (mh_start_client(&h, &c) < 0) {
+		CHECK(0, "the platform starts");
 		TAP_DONE();
 	}
 	functions();
