@@ -65,6 +65,18 @@ int file_id_kind(const char *id)
 	return -1;
 }
 
+static bool id_chars(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+		      c == '@' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
 bool user_id_valid(const char *id)
 {
 	size_t len;
@@ -75,12 +87,12 @@ bool user_id_valid(const char *id)
 	if (len == 0 || len > USER_ID_MAX || !strcmp(id, ".") ||
 	    !strcmp(id, ".."))
 		return false;
-	for (size_t i = 0; i < len; i++) {
-		char c = id[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-		      c == '@' || c == '-'))
-			return false;
-	}
-	return true;
+	return id_chars(id, len);
+}
+
+bool attribute_valid(const char *attr)
+{
+	size_t len = attr ? strlen(attr) : 0;
+
+	return len <= ATTRIBUTE_MAX && id_chars(attr ? attr : "", len);
 }

@@ -14,6 +14,7 @@ enum object_kind { OBJ_FUNCTION, OBJ_INPUT, OBJ_OUTPUT, OBJ_TASK };
 /* "function-" (9) + 32 hex + NUL */
 #define ID_MAX 48
 #define USER_ID_MAX 64
+#define ATTRIBUTE_MAX 128
 
 /* "function-", "input-", "output-", "task-". */
 const char *object_prefix(enum object_kind kind);
@@ -29,5 +30,7 @@ int file_id_kind(const char *id);
 
 /* 1..64 of [A-Za-z0-9._@-], not "." or ".." (authentication's rule). */
 bool user_id_valid(const char *id);
+/* A user's attribute (organisation): 0..128 of the same characters. */
+bool attribute_valid(const char *attr);
 
 #endif

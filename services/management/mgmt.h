@@ -28,7 +28,7 @@ struct mgmt {
 struct caller {
 	char id[USER_ID_MAX + 1];
 	char role[32];
-	char attribute[USER_ID_MAX + 1];
+	char attribute[ATTRIBUTE_MAX + 1];
 };
 
 /* One request: who, which action on which object, and what was decided. */
@@ -38,7 +38,7 @@ struct op {
 	struct rpc_response *resp;
 	struct caller who;
 	const char *action;
-	char object[ID_MAX];
+	char object[80]; /* an id or a blob digest */
 	char task_id[ID_MAX];
 	bool decided, allowed, write;
 	char rule[128];

@@ -47,8 +47,8 @@ bool op_begin(struct op *op, void *ctx, const struct rpc_request *req,
 					  "(X-Kettle-User and X-Kettle-Role).");
 		return false;
 	}
-	/* The attribute is an organisation id: same spelling as user ids. */
-	if (attr && *attr && !user_id_valid(attr)) {
+	/* The attribute is an organisation: authentication's spelling. */
+	if (!attribute_valid(attr)) {
 		op->done = true;
 		rpc_unauthenticated(resp, "The caller's X-Kettle-Attribute is "
 					  "not a valid organisation id.");

@@ -26,6 +26,11 @@ static void ids(void)
 	CHECK(user_id_valid("alice@org.example") && !user_id_valid("..") &&
 		      !user_id_valid("a/b") && !user_id_valid(""),
 	      "user ids follow authentication's rule");
+	memset(big, 'o', 129);
+	big[129] = 0;
+	CHECK(attribute_valid("") && attribute_valid("org.one") && !attribute_valid(big) &&
+		      !attribute_valid("org one"),
+	      "attributes: up to 128 of the id characters, empty allowed");
 }
 
 static void fields(void)

@@ -111,6 +111,10 @@ static void functions(void)
 
 	CHECK(st(NULL, "GET", "/v1/functions", NULL) == 401,
 	      "a request without the caller's identity is 401");
+	const struct user root = { "eve", "root", "" }, slash = { "a/b", "data_owner", "" };
+	CHECK(st(&root, "GET", "/v1/functions", NULL) == 401 &&
+		      st(&slash, "GET", "/v1/functions", NULL) == 401,
+	      "an unknown role or a malformed user id is 401");
 	snprintf(fn_private, sizeof(fn_private), "%s",
 		 call_id(&fo1, "POST", "/v1/functions",
 			 fn_body("builtin-echo", "builtin", NULL, 0,
