@@ -289,8 +289,9 @@ static int requeue_one(void *arg, const char *key, json_t *task)
 	struct mgmt *m = arg;
 	const char *id = json_string_value(json_object_get(task, "task_id"));
 
-	(void)key;
-	if (!id || strcmp(task_status(task), "staged"))
+	/* Only task/<id> itself, not task/<id>/evidence. */
+	if (strchr(key + strlen("task/"), '/') || !id ||
+	    strcmp(task_status(task), "staged"))
 		return 0;
 	return kv_enqueue(m, TASKS_STAGED_QUEUE, id) < 0;
 }
