@@ -220,9 +220,7 @@ static int run(const struct kettle_config *cfg)
 	pool = rpc_pool_for_peer(cfg, "storage",
 				 (size_t)config_long(cfg, "storage_clients", 8, 1, 64),
 				 STORAGE_POOL_WAIT_MS, err, sizeof(err));
-	/* Every connection's certificates are read now: the jail forbids
-	 * opening files once serving. */
-	if (!pool || rpc_pool_fill(pool, err, sizeof(err)) < 0) {
+	if (!pool) {
 		fprintf(stderr, "kettle-authentication: storage client: %s\n",
 			err);
 		rpc_pool_free(pool);

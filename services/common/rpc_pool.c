@@ -45,13 +45,15 @@ struct rpc_pool *rpc_pool_for_peer(const struct kettle_config *cfg,
 	p->wait_ms = wait_ms ? wait_ms : cfg->timeout_ms ? cfg->timeout_ms : 1000;
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->freed, NULL);
-	struct rpc_client *first = rpc_client_for_peer(cfg, peer, err, errlen);
-	if (!first) {
-		rpc_pool_free(p);
-		return NULL;
+	while (p->made < p->size) {
+		struct rpc_client *c = rpc_client_for_peer(cfg, peer, err, errlen);
+		if (!c) {
+			rpc_pool_free(p);
+			return NULL;
+		}
+		p->idle[p->n_idle++] = c;
+		p->made++;
 	}
-	p->idle[p->n_idle++] = first;
-	p->made = 1;
 	return p;
 }
 
@@ -134,23 +136,6 @@ int rpc_pool_call_raw(struct rpc_pool *p, const char *method, const char *path,
 	}
 	return finish(p, c, rpc_client_call_raw(c, method, path, content_type,
 						data, len, bearer, out));
-}
-
-int rpc_pool_fill(struct rpc_pool *p, char *err, size_t errlen)
-{
-	pthread_mutex_lock(&p->lock);
-	while (p->made < p->size) {
-		struct rpc_client *c = rpc_client_for_peer(p->cfg, p->peer, err,
-							   errlen);
-		if (!c) {
-			pthread_mutex_unlock(&p->lock);
-			return -EINVAL;
-		}
-		p->idle[p->n_idle++] = c;
-		p->made++;
-	}
-	pthread_mutex_unlock(&p->lock);
-	return 0;
 }
 
 size_t rpc_pool_busy(struct rpc_pool *p)

@@ -18,15 +18,13 @@ struct kettle_config;
 
 /* Clients to the peer named in cfg->peers, at most size (0 = 8) at once;
  * a call waits at most wait_ms (0 = the client timeout) for a free one.
- * NULL and one line in err when the peer is unknown or the TLS files
- * cannot be read (checked by making the first client now). */
+ * Every client is made now (its connection opens on first use): a service
+ * makes its pools before its jail, which then never has to let it read
+ * certificate files or build event loops. NULL and one line in err when
+ * the peer is unknown or the TLS files cannot be read. */
 struct rpc_pool *rpc_pool_for_peer(const struct kettle_config *cfg,
 				   const char *peer, size_t size,
 				   unsigned wait_ms, char *err, size_t errlen);
-/* Makes every client of the pool now, so a process whose jail forbids
- * reading files (the TLS certificates) later never needs to. 0, or -errno
- * and one line in err. */
-int rpc_pool_fill(struct rpc_pool *p, char *err, size_t errlen);
 /* Clients lent out right now. */
 size_t rpc_pool_busy(struct rpc_pool *p);
 

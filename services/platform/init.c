@@ -205,9 +205,11 @@ static json_t *jail_obj(const struct platform_service **svcs, size_t n, size_t i
  * JSON (6 MiB), a blob is up to 64 MiB of raw bytes (API.md). */
 static json_t *limits_obj(const char *service)
 {
-	/* Authentication only takes logins and user records. */
-	json_int_t max_body = strcmp(service, "authentication") == 0 ? (json_int_t)1 << 20
-								    : (json_int_t)6 << 20;
+	/* Only storage takes whole 4 MiB values; the others' JSON bodies are
+	 * logins, records and function descriptions (a payload is at most
+	 * 512 KiB). Blob routes have their own limit. */
+	json_int_t max_body = strcmp(service, "storage") == 0 ? (json_int_t)6 << 20
+							     : (json_int_t)1 << 20;
 	return json_pack("{s:I,s:I,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i}",
 		"max_body", max_body, "max_blob_body", (json_int_t)64 << 20,
 		"max_connections", 256, "max_per_peer", 64, "max_handshakes", 32,

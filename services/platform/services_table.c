@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "services/access_control/default_policy.h"
+#include "services/platform/default_policy.h"
 #include "services/platform/files.h"
 #include "services/platform/platform.h"
 
@@ -29,8 +29,8 @@ static int access_control_config(json_t *cfg, const struct init_secrets *s)
 {
 	char path[4096];
 	if (path_join(path, sizeof(path), s->dir, "policy.json") ||
-	    file_create(path, access_control_default_policy,
-			strlen(access_control_default_policy), 0644))
+	    file_create(path, platform_default_policy,
+			strlen(platform_default_policy), 0644))
 		return -1;
 	return json_object_set_new(cfg, "policy_file", json_string("policy.json"));
 }
@@ -48,6 +48,10 @@ static const char *const storage_files[] = { PLATFORM_STORAGE_KEY, NULL };
 static const char *const authentication_files[] = { PLATFORM_ADMIN_PASSWORD, NULL };
 static const char *const access_control_files[] = { "policy.json", NULL };
 static const char *const calls_storage[] = { "storage", NULL };
+/* decider: the test stand-in for access control, when a test points
+ * management at it. */
+static const char *const management_calls[] = { "storage", "access_control",
+						 "decider", NULL };
 static const char *const frontend_calls[] = { "authentication", "management", NULL };
 
 /* In start order: each after the services it calls. */
@@ -57,6 +61,9 @@ const struct platform_service platform_services[] = {
 	  authentication_files, calls_storage },
 	{ "access_control", "kettle-access-control", 0, 0, access_control_config,
 	  access_control_files, NULL },
+	/* A stand-in for access control (tests/services/management). */
+	{ "decider", "kettle-fake-decider", 0, 1, NULL, NULL, NULL },
+	{ "management", "kettle-management", 0, 0, NULL, NULL, management_calls },
 	/* Last of the platform's services: it calls the others. */
 	{ "frontend", "kettle-frontend", 1, 0, frontend_config, NULL, frontend_calls },
 	/* The framework's test service (tests/services/common); it may call

@@ -9,19 +9,22 @@ static const char *const everything[] = { "", NULL };
 
 /* Users with their password hashes, and the login throttle's state. */
 static const char *const authentication_keys[] = { "user/", "throttle/", NULL };
-/* Functions, input/output files, tasks and their state, the audit log. */
-static const char *const management_keys[] = { "function/", "file/", "task/",
-					       "audit/", NULL };
-/* The scheduler's staged-task queues and its lease/heartbeat records. */
+/* Functions, input and output files, usage counts, tasks and their state,
+ * the audit log (services/management/README.md has the layout). */
+static const char *const management_keys[] = { "function/", "input/", "output/",
+					       "usage/", "task/", "audit/", NULL };
+/* Management stages invoked tasks on this queue; the scheduler takes them. */
+static const char *const management_queues[] = { "tasks-staged", NULL };
+/* The scheduler's own queues and its lease/heartbeat records. */
 static const char *const scheduler_keys[] = { "sched/", NULL };
-static const char *const scheduler_queues[] = { "sched/", NULL };
+static const char *const scheduler_queues[] = { "sched/", "tasks-staged", NULL };
 
 /* execution has no grant: it reaches tasks and files through the scheduler
  * and management, never storage itself. "client" is the platform
  * operator's certificate (kettle-platform, tests): everything. */
 const struct storage_grant storage_grants[] = {
 	{ "authentication", authentication_keys, none, false },
-	{ "management", management_keys, none, true },
+	{ "management", management_keys, management_queues, true },
 	{ "scheduler", scheduler_keys, scheduler_queues, false },
 	{ "client", everything, everything, true },
 };

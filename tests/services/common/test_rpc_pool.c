@@ -98,10 +98,10 @@ int main(int argc, char **argv)
 
 	struct rpc_pool *pool = rpc_pool_for_peer(&cfg, "echo", 2, 0, err, sizeof(err));
 	CHECK(pool != NULL, "pool of 2 clients to echo (%s)", pool ? "ok" : err);
-	/* A jailed service fills its pool before it may no longer read the
+	/* A jailed service makes its pools before it may no longer read the
 	 * certificates: afterwards no client is made from files. */
 	char *cfg_cert = cfg.cert;
-	CHECK(pool && rpc_pool_fill(pool, err, sizeof(err)) == 0,
+	CHECK(pool && rpc_pool_busy(pool) == 0,
 	      "the pool makes all its clients up front");
 	cfg.cert = "/nonexistent/cert.pem";
 	struct worker w[THREADS];

@@ -39,7 +39,7 @@
 
 /* Every service `init --test-services` makes, in start order. */
 static const char *const names[] = { "storage", "authentication", "access_control",
-				     "frontend", "echo" };
+				     "decider", "management", "frontend", "echo" };
 #define N_SERVICES (sizeof(names) / sizeof(names[0]))
 
 static pid_t pid_of(const char *dir, const char *name)

@@ -22,7 +22,7 @@ struct caller {
 
 static struct caller callers[] = {
 	{ "authentication", "user/", NULL, 0, NULL },
-	{ "management", "task/", NULL, 1, NULL },
+	{ "management", "task/", "tasks-staged", 1, NULL },
 	{ "scheduler", "sched/", "sched/", 0, NULL },
 	{ "execution", NULL, NULL, 0, NULL },
 	{ "frontend", NULL, NULL, 0, NULL },
@@ -35,7 +35,8 @@ static const struct {
 	const char *prefix;
 } owned[] = {
 	{ "authentication", "user/" }, { "authentication", "throttle/" },
-	{ "management", "function/" }, { "management", "file/" },
+	{ "management", "function/" }, { "management", "input/" },
+	{ "management", "output/" },   { "management", "usage/" },
 	{ "management", "task/" },     { "management", "audit/" },
 	{ "scheduler", "sched/" },
 };
