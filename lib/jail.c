@@ -54,11 +54,6 @@ const size_t jail_server_syscalls_count = ARRAY_SIZE(jail_server_syscalls);
 const int jail_net_client_syscalls[] = {
 	SYS(connect),                    /* a new connection to a peer */
 	SYS(poll), SYS(ppoll),           /* waiting for it with a deadline */
-	/* A client made after the jail (a pool growing) builds its own
-	 * libevent loop, and libevent and OpenSSL ask whether the process
-	 * is set-uid before they read the environment. */
-	SYS(epoll_create1), SYS(eventfd2), SYS(pipe2),
-	SYS(getuid), SYS(geteuid), SYS(getgid), SYS(getegid),
 };
 const size_t jail_net_client_syscalls_count =
 	ARRAY_SIZE(jail_net_client_syscalls);

@@ -139,10 +139,17 @@ int main(int argc, char **argv)
 	rc = setup(&f, &cfg, err, sizeof(err));
 	if (rc)
 		fprintf(stderr, "kettle-frontend: %s\n", err);
-	/* Clients to peers are made as handler threads need them, and each
-	 * reads the certificate files: the jail keeps file access (the
-	 * client syscalls of lib/jail cover the rest). */
-	struct jail_spec jail = { .net_client = 1, .files = 1, .nofile = 1024 };
+	/* Clients to management are made as handler threads need them, and
+	 * each reads the certificate files and makes its own event loop: the
+	 * jail keeps file access, epoll and eventfd creation, and the id calls
+	 * libevent and OpenSSL make before trusting the environment. */
+	static const int extra[] = { SCMP_SYS(getuid), SCMP_SYS(geteuid),
+				     SCMP_SYS(getgid), SCMP_SYS(getegid),
+				     SCMP_SYS(epoll_create1), SCMP_SYS(eventfd2),
+				     SCMP_SYS(pipe2) };
+	struct jail_spec jail = { .net_client = 1, .files = 1, .nofile = 1024,
+				  .syscalls = extra,
+				  .n_syscalls = sizeof(extra) / sizeof(extra[0]) };
 	if (!rc)
 		rc = rpc_serve(&cfg, &f, routes, sizeof(routes) / sizeof(routes[0]),
 			       &jail, NULL, NULL);

@@ -196,6 +196,9 @@ static int setup(const char *fake_bin, pid_t *fake)
 	    json_object_set_new(json_object_get(cfg, "peers"), "management", json_string(url)) ||
 	    json_object_set_new(cfg, "rate_limit", json_pack("{s:i,s:i}", "per_second", 1, "burst", 60)) ||
 	    json_object_set_new(cfg, "peer_timeout_ms", json_integer(2000)) ||
+	    /* its jail connects only to its peers' ports: add the stand-in's */
+	    json_array_append_new(json_object_get(json_object_get(cfg, "jail"), "connect"),
+				  json_integer(port)) ||
 	    json_dump_file(cfg, path, JSON_INDENT(2)))
 		rc = -1;
 	json_decref(cfg);
