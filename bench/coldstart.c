@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* bench-coldstart: what a Kettle guest costs on this machine.
  *
  *   launch to exit of a static hello: kettle-vmm in-process (vmm_run), the

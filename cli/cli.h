@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The `kettle` user CLI: one function per command group, each taking the
  * arguments after the group's name and returning the exit status
  * (0 ok, 1 a check or operation failed, 2 usage). */

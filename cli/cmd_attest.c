@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* `kettle attest ...`: dispatch to the attestation commands. */
 #include "cli/cli.h"
 

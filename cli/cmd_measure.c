@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* `kettle attest measure [--mem 64M] [--env K=V]... [--clear-env]
  * [--xcr0 HEX] -- PROGRAM [ARGS...]`: the launch measurement kettle-vmm
  * would produce, as a reference-values file for `kettle attest verify

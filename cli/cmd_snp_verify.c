@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* `kettle attest snp-verify REPORT.bin --vcek VCEK --ask ASK --ark ARK`:
  * all report fields as JSON on stdout when every check holds; otherwise one
  * line on stderr naming the failed check. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* `kettle attest verify EVIDENCE [--nonce HEX] [--reference REFS.json]
  * [--ca ARK.pem]`: a kettle-vmm evidence bundle through attest/evidence.
  * The claims as JSON on stdout when every check holds; otherwise one line

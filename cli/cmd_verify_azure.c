@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* `kettle attest verify-azure EVIDENCE.json --ask ASK --ark ARK [--nonce HEX]`:
  * evidence from an Azure SEV-SNP confidential VM's vTPM. Prints the SNP
  * report, the runtime claims, the PCRs and the quote's nonce as JSON when

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Every command that takes a certificate reports a bad one the same way. */
 #include "cli/cli.h"
 #include "attest/snp/snp_verify.h"

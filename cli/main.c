@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kettle: the user CLI. Groups so far: attest. */
 #include "cli/cli.h"
 

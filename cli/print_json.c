@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Every command's result is JSON on stdout, and a failure to print it is
  * reported the same way. */
 #include "cli/cli.h"

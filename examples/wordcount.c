@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A sample Kettle function: counts the words of /input/text, writes the ten
  * most frequent to /output/top.txt and prints a one-line summary. Arguments
  * arrive as JSON on stdin (unused here). Build: musl-gcc -static. */

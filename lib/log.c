@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Structured JSON-lines logging to stderr or a rotated file; see log.h. */
 #include "lib/log.h"
 

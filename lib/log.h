@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Structured logs: one JSON object per line on stderr (or a file),
  * {"ts":"2026-11-21T11:00:00.123Z","level":"info","service":"storage",
  *  "msg":"...","request_id":"...", <fields>}.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Counts TAP checks in meson test logs (meson-logs/testlog.json, one JSON
 object per test run) and prints, last, "N passed, N failed, N skipped".
 

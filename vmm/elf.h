@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Validating and loading a static x86-64 ELF executable into guest memory. */
 #ifndef KETTLE_VMM_ELF_H
 #define KETTLE_VMM_ELF_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "vmm/encode.h"
 
 #include "lib/codec.h"

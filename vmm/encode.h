@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* JSON strings of the lib/codec.h encodings, for results and evidence. */
 #ifndef KETTLE_VMM_ENCODE_H
 #define KETTLE_VMM_ENCODE_H

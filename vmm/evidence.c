@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Evidence for one task. Before the guest runs: the launch measurement, a
  * fresh vTPM, and PCR extends for each launch component (each logged in the
  * event log). After it exits: extends for the outputs and the result, a TPM

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Guest memory as the VMM sees it, and the one checked way to reach it. */
 #ifndef KETTLE_VMM_GMEM_H
 #define KETTLE_VMM_GMEM_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What the VMM offers the syscall layer: stdin, stdout/stderr (passed
  * through or captured), clocks, sleeping and randomness bounded by the
  * task's deadline, the FS base register, dropping freed guest pages, and

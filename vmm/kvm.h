@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The KVM side of one guest: VM, memory slot, the single vCPU and KVM_RUN. */
 #ifndef KETTLE_VMM_KVM_H
 #define KETTLE_VMM_KVM_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The launch measurement of a guest image: an SEV-SNP-style chained
  * SHA-384 over its initial pages in GPA order, then its initial vCPU state
  * as a VMSA page. The same code serves kettle-vmm (before the guest runs)

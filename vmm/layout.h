@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Guest-physical layout of a Kettle hvt guest. Guest virtual addresses are
  * identical to guest-physical ones (identity paging).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Reading the program and the inputs from the host, and building the guest
  * image: boot structures, ELF segments and the initial stack. Nothing here
  * needs KVM, so the same image can be rebuilt offline for measurement. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kettle-vmm: runs one static x86-64 Linux program in a fresh KVM guest,
  * or computes the launch measurement such a run would have. Exit codes are
  * in README.md; everything else is in vmm_run() and options.c. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The command line shared by `kettle-vmm run`, `kettle-vmm measure` and
  * `kettle attest measure`: one parser, so that a measurement computed
  * offline sees exactly the program, arguments, environment and memory a

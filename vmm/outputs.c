@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The files a task created under /output: digested for the result (and the
  * evidence), then written into --output-dir and nowhere else. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Statuses, kettle-vmm's exit codes, the JSON form of a result, and
  * task_fail(), which every step of a task uses to set its status: it sits
  * here, below them all, so none of them calls back into vmm.c. */

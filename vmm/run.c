@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The vCPU exit loop: syscalls go to the syscall layer, exceptions end the
  * task with a crash report, the wall-time limit kicks the vCPU out. */
 #include <errno.h>

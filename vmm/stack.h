@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The Linux initial process stack: argc, argv, envp, auxv and the strings
  * they point to, as the kernel builds it for execve. */
 #ifndef KETTLE_VMM_STACK_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* State of one running task, shared by the files that run it. */
 #ifndef KETTLE_VMM_TASK_H
 #define KETTLE_VMM_TASK_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* One task from start to end: load the guest image, create the VM, run it,
  * collect outputs, and decide the final status. */
 #include "vmm/vmm.h"

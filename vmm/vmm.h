@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* One kettle-vmm task: what to run, with which limits, and what came of it. */
 #ifndef KETTLE_VMM_VMM_H
 #define KETTLE_VMM_VMM_H

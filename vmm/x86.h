@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Long-mode boot structures for a ring-3-only guest: identity page tables,
  * GDT/TSS, IDT and the ring-0 stubs, written into guest memory, plus the
  * initial vCPU state that goes with them. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The runtime claims carry the AK as a JWK; OpenSSL builds the RSA key from
  * its base64url modulus and exponent. */
 #include "attest/azure/azure.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Evidence from an Azure confidential VM with SEV-SNP, reached through its
  * vTPM, in the JSON the Confidential Containers (trustee) az-snp-vtpm
  * verifier takes:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Reading the evidence JSON. Every length is bounded before memory is
  * taken for it; the v0 form's byte arrays are checked element by element. */
 #include "attest/azure/azure.h"

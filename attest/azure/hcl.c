@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The HCL report Azure's paravisor writes into the vTPM's NV index:
  *   0x000 "HCLA", u32 version, u32 report_size, u32 request_type,
  *         u32 status, 12 reserved

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The chain of trust in Azure's evidence: AMD's chain signs the SNP report
  * -> REPORT_DATA holds the hash of the runtime claims -> the claims hold
  * the vTPM AK -> the AK signs the quote -> the quote's digest covers the

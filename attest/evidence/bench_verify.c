@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* bench-verify BUNDLE.json [RUNS]: median in-process time of
  * evidence_verify() on one bundle (parsed once), over RUNS (200) runs. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The first check: every field of the bundle present, of the right type,
  * decodable and within its bound, before any cryptography runs. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The bundle's cert_chain: VCEK, ASK, ARK as PEM, in that order. */
 #include <errno.h>
 #include <string.h>

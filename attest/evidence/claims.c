@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The claims a verified bundle supports, as JSON for the CLI and callers. */
 #include <errno.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The replay extends and checks only the SHA-256 digests (the bank the
  * quote covers). A record logged inline also carries digests for other
  * banks; they are checked against the data here so that no digest in a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* After the replay: the log must be exactly the sequence kettle-vmm
  * records (vmm/README.md "Evidence"), and the task manifest HOST_DATA
  * vouches for must agree with it. The quote makes the log trustworthy;

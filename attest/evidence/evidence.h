@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Verifying a kettle-vmm evidence bundle (format in vmm/README.md
  * "Evidence") and returning what it proves about one task.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Internal to attest/evidence: the decoded bundle and the pieces of the
  * verification, one file each. */
 #ifndef KETTLE_ATTEST_EVIDENCE_INT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* evidence_verify(): the checks in their order (README.md says why this
  * order). Each step trusts only what the steps before it established. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* bench-psp SOCKET [N]: N report requests to a running kettle-psp, one
  * connection each (as kettle-vmm makes them); prints the mean round trip. */
 #include <stdio.h>

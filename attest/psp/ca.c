@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* `kettle-psp init`: a stand-in for AMD's ARK -> ASK -> VCEK chain. The
  * VCEK carries AMD's TCB and hwID extensions so the same verifier checks
  * simulated and genuine reports. Only the VCEK key is kept: a real PSP

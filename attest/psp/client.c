@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "attest/psp/psp_client.h"
 #include "attest/psp/psp_proto.h"
 

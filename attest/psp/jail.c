@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kettle-psp's jail, entered by psp_serve() once the socket is bound and
  * the VCEK key is in memory. From then on it waits for connections,
  * accepts one at a time, reads a request, signs a report (OpenSSL: memory

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kettle-psp: the simulated AMD secure processor.
  *   kettle-psp init DIR [--ec]
  *   kettle-psp serve DIR --socket PATH */

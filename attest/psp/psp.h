@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kettle-psp internals: the simulated chain on disk, the loaded platform
  * state, report signing and the socket server. */
 #ifndef KETTLE_PSP_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Asking kettle-psp for a signed SEV-SNP report (used by kettle-vmm). */
 #ifndef KETTLE_PSP_CLIENT_H
 #define KETTLE_PSP_CLIENT_H

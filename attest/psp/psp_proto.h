@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kettle-psp wire format, little-endian, one request and one reply per
  * connection. Every message is a u32 body length then the body:
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* One report, filled the way SEV-SNP firmware fills it for a guest with no
  * ID block and no migration agent; README.md lists the values. */
 #include "attest/psp/psp.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* `kettle-psp serve`: one request per connection, answered in order. A
  * request is small and signing takes about a millisecond, so one thread is
  * enough; per-connection timeouts keep a stuck client from holding it. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Load DIR once at start-up; everything a report needs comes from the VCEK
  * certificate itself (TCB and chip id from its extensions), so the reports
  * and the certificate cannot disagree. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Certificates arrive as PEM (AMD's KDS cert_chain, kettle-psp) or DER
  * (KDS's vcek endpoint); accept both so users need not convert. */
 #include "attest/snp/snp_verify.h"

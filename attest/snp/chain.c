@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ARK -> ASK -> VCEK. Each link is the issuer's public key verifying the
  * subject's signature (X509_verify handles RSASSA-PSS parameters, which is
  * what AMD's RSA-4096 ARK and ASK use) plus the issuer name matching, so a

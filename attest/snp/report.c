@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Parse and serialise the 1184-byte ATTESTATION_REPORT. Every field is read
  * at its fixed little-endian offset; nothing is cast from the buffer, so a
  * report from any source is safe to parse once its length is checked. */

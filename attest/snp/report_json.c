@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "attest/snp/snp_json.h"
 
 #include <inttypes.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The report carries r and s as 72-byte little-endian integers; OpenSSL
  * wants a DER ECDSA-Sig-Value of big-endian integers. */
 #include "attest/snp/snp_verify.h"

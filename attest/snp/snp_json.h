@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Every field of a report as a JSON object (jansson), byte strings in lower
  * case hex, TCB versions both raw and split for the report's generation. */
 #ifndef KETTLE_SNP_JSON_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The AMD SEV-SNP ATTESTATION_REPORT (SEV-SNP Firmware ABI specification,
  * "ATTESTATION_REPORT Structure"; layout table in attest/README.md).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Verifying an SEV-SNP report: the AMD certificate chain ARK -> ASK -> VCEK,
  * the report signature with the VCEK, and the VCEK's AMD extensions against
  * the report's REPORTED_TCB and CHIP_ID. Works for AMD's real chains (RSA-4096

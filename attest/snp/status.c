@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "attest/snp/snp_verify.h"
 
 const char *snp_status_str(enum snp_status st)

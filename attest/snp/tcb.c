@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* TCB_VERSION: eight bytes whose meaning depends on the processor
  * generation. Milan and Genoa share one split; Turin moved the fields and
  * added the FMC (first mutable code) level. */

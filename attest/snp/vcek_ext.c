@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The VCEK names the exact TCB it was derived for (blSPL, teeSPL, snpSPL,
  * ucodeSPL, and fmcSPL on Turin) and the chip (hwID). A report is only
  * bound to the chip and TCB if these equal REPORTED_TCB and CHIP_ID. */

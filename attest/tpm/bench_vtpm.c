@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* bench-vtpm: how long the per-task attestation work takes in-process.
  * Prints the time for vtpm_start (manufacture + Startup + AK), 8 extends,
  * one quote, and quote_verify, for a few fresh TPMs in a row. */

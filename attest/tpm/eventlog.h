@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Kettle's measured-boot event log in the JSON form of the TCG Canonical
  * Event Log (CEL): a JSON array of records
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Replaying the event log: the verifier's side of eventlog.h. Every field
  * comes from an untrusted bundle, so each is type- and length-checked
  * before use and the first problem is reported with its record number. */

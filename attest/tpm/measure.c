@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "attest/tpm/measure.h"
 
 #include <errno.h>

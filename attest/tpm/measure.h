@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* SEV-SNP-style launch measurement: a chained SHA-384 over every initial
  * guest page, computed exactly as the SNP firmware extends its launch
  * digest in SNP_LAUNCH_UPDATE (record layout in README.md). kettle-vmm

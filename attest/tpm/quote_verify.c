@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "attest/tpm/quote_verify.h"
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Verifying a TPM 2.0 quote without a TPM: pure OpenSSL.
  *
  * Inputs are the wire bytes a verifier receives in the evidence bundle:

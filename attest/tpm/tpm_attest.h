@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* TPMS_ATTEST for a quote and TPMT_SIGNATURE (TPM 2.0 Part 2, 10.12 and
  * 11.3.4), unmarshalled with a bounds check on every length. Parsed values
  * are copied out so nothing points into the caller's buffer. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "attest/tpm/tpm_buf.h"
 
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Big-endian TPM wire encoding with bounds checks.
  *
  * The reader never reads past its buffer: the first short read sets `err`

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* TPMT_PUBLIC (TPM 2.0 Part 2, 12.2.4) → OpenSSL key, PEM and TPM names.
  *
  * Independent of libtpms: the verifier must be able to check a quote from

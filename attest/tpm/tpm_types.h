@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* TPM 2.0 constants Kettle uses (TPM 2.0 Library Part 2, "Structures").
  * Shared by the command marshalling (vtpm.c) and the libtpms-independent
  * verifier (quote_verify.c), so both sides agree on one set of numbers. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A TPM 2.0 inside the VMM process (libtpms), one per guest.
  *
  * libtpms keeps its TPM in global state, so there is at most one vtpm per

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The TPM 2.0 commands the vTPM sends, marshalled by hand (TPM 2.0 Part 3
  * command layouts) with tpm_buf. Internal to attest/tpm. */
 #ifndef KETTLE_ATTEST_VTPM_CMD_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The libtpms side of the vTPM: the callbacks that keep its NV in process
  * memory, starting and stopping the library, and one command round trip.
  * Internal to attest/tpm. It knows nothing of struct vtpm, so the commands

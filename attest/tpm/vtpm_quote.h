@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A quote as the vTPM returns it: on its own so that the commands
  * (vtpm_cmd.c) fill it without including the vTPM above them (vtpm.h). */
 #ifndef KETTLE_ATTEST_VTPM_QUOTE_H

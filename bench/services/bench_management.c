@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* bench-management: kettle-management on its own (real kettle-storage and
  * the fake decider, started by kettle-platform), called directly as the
  * frontend would call it, over mutual TLS with keep-alive:

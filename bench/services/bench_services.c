@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* bench-services: throughput of the storage and authentication services
  * over loopback with keep-alive, next to the raw store in the same run.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* bench-slow-clients: latency of normal calls to a jailed kettle-echo (1)
  * alone, (2) with SLOW connections open that trickle header bytes and
  * reconnect when the server closes them at the header deadline, and (3)

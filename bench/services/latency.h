@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Timing helpers for the service benchmark and the load test: a monotonic
  * clock in microseconds and percentiles over recorded samples. */
 #ifndef KETTLE_BENCH_LATENCY_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The working directory: getcwd, chdir, fchdir. It starts at the root;
  * relative paths and AT_FDCWD start from it. */
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* /dev/null, /dev/zero, /dev/random and /dev/urandom: programs open them
  * by name (seeding from urandom, discarding into null) and no image has
  * to provide them. Reads and writes never touch the output budget: null

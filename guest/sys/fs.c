@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Reading and writing: read, write, readv, writev, pread64, lseek. */
 
 #include "guest/sys/sys_internal.h"

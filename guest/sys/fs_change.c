@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Calls that would reshape the tree. The tree only ever grows by files
  * created in /output, and an output once created is part of the result,
  * so directories are never made and nothing is removed or renamed: an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* getdents64 over the tree: ".", "..", then the children in creation
  * order. The directory offset is 0 for ".", 1 for "..", and k + 2 for
  * "resume at node index k", which stays valid because nodes are never

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Metadata: the stat family, access, readlink, umask. */
 
 #include "guest/sys/sys_internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Opening and descriptor management: open, openat, close, dup, dup2, dup3,
  * fcntl, ioctl. */
 

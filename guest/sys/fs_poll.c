@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* poll and ppoll. Nothing here ever blocks: stdin reads wait inside
  * ops->read_stdin, writes are taken at once, files are memory. So every
  * open descriptor is ready for what it can do, and a poll with nothing

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sendfile: copies from a file to any writable descriptor through a
  * bounce buffer, because the destination may be the very node whose data
  * a write can reallocate. cat and cp in busybox use it. */

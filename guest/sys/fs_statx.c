@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* statx: the same facts as the stat family in the statx layout. Rust's
  * standard library asks statx first. */
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* futex for a task with one thread: there is never a waiter to wake, and
  * a wait can only end by its value differing or its timeout. glibc aborts
  * when futex itself fails (libstdc++'s once-initialisation reaches it), so

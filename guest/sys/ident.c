@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What the task can learn about itself and its machine: ids, uname,
  * memory figures, the one CPU, randomness. pid = tid = 1, uid = gid = 1000. */
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The one checked way to turn a guest pointer into a host pointer. Every
  * handler goes through here; nothing else adds mem.base to a guest value. */
 

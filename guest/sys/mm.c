@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Memory: brk, mmap, munmap, mremap, mprotect, madvise over the heap range.
  *
  * One bit per page of [heap_lo, heap_hi) says whether the guest owns the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The process: exit, the thread area and thread bookkeeping, prctl and
  * resource limits. The task is one process with one thread. */
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Signal state. Nothing outside can signal a task (no other process, no
  * timers; faults stop it in the VMM), but libcs install handlers and masks
  * at start-up and read them back, so the state is kept and checked as

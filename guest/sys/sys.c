@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The task object: set-up, the dispatch entry point, stop reasons and the
  * counters the VMM puts into the result. */
 

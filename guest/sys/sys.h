@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The Linux-ABI syscall layer: freestanding C that serves one guest's
  * syscalls against its memory and its file table.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Clocks and sleeping, all through ops->clock_ns and ops->sleep_ns. */
 
 #include "guest/sys/sys_internal.h"

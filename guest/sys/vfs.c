@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The task's file tree and descriptor table.
  *
  * The tree is tiny (the image's files, the inputs, the outputs), so nodes

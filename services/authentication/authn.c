@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Login and token validation; the service's shared state. */
 #include "services/authentication/authn_internal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The authentication service's logic, free of HTTP: login, token
  * validation and user management per API.md "Users". The HTTP layer parses
  * JSON, calls these and turns an authn_result into a status and

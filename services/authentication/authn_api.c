@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "services/authentication/authn_api.h"
 
 #include <arpa/inet.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The kettle-authentication RPC surface (API.md "Users"):
  *
  * public listener (and internal, for the frontend):

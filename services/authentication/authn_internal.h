@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shared by authn.c and users.c; not public. */
 #ifndef KETTLE_AUTHN_INTERNAL_H
 #define KETTLE_AUTHN_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kettle-authentication --config FILE
  *
  * Serves authn_api.h on a public TLS listener and an internal mutual-TLS

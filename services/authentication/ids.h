@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What a user id, a role, an attribute and a password may look like. */
 #ifndef KETTLE_AUTHN_IDS_H
 #define KETTLE_AUTHN_IDS_H

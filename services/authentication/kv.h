@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The small storage interface the authentication service keeps its users
  * in. The service plugs in kettle-storage's RPC client (kv_remote.c); tests
  * plug in a local store (tests/services/authentication/kv_local.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The authentication kv over kettle-storage's RPC (storage_api.h), through
  * a thread-safe bounded pool of keep-alive clients (services/common
  * rpc_pool.h), so concurrent handlers share it. Any failure to get an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Password hashing with Argon2id (libargon2), stored in the PHC encoded
  * form ($argon2id$v=19$m=...,t=...,p=...$salt$hash) so parameters can be
  * raised later without breaking existing hashes.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Who may manage whom (API.md "Users"), as a pure function. */
 #ifndef KETTLE_AUTHN_RULES_H
 #define KETTLE_AUTHN_RULES_H

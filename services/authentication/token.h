@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Session tokens: JWTs signed with ES256 (libjwt) under the authentication
  * service's EC P-256 key.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* One user record as kept in storage under "user/<id>" (JSON), with an
  * integrity tag: HMAC-SHA-256 under a key only authentication holds, over
  * the key name and the record's canonical JSON. Every read checks it, so a

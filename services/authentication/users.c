@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* User management: the admin and data_owner_manager calls of API.md. */
 #include "services/authentication/authn_internal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Service configuration loader; see config.h for the file format. */
 #include "services/common/config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* HTTPS/1.1 JSON RPC server shared by every Kettle service.
  *
  * A service builds a route table, creates a server from its configuration,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Bounded JSON body parsing; see rpc_body.h. */
 #include "services/common/rpc_body.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Parsing a request body as bounded JSON. */
 #ifndef KETTLE_SERVICES_COMMON_RPC_BODY_H
 #define KETTLE_SERVICES_COMMON_RPC_BODY_H

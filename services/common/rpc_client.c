@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Blocking HTTPS client on a private libevent loop; see rpc_client.h. */
 #include "services/common/rpc_client.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Blocking HTTPS JSON client with mutual TLS, for services calling services,
  * for tests and for benchmarks. One client keeps one connection open and
  * reuses it (keep-alive); it reconnects when the server closed it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* One connection on the event loop: TLS over bufferevent_openssl, one
  * deadline timer whose meaning follows the state (rpc_internal.h), the
  * parser fed from the input buffer, the hand-off to a worker, the reply

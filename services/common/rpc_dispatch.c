@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* One request on a worker thread: JSON body, handler, the 503 a failed
  * dependency deserves, the reply serialised, the access log line. The
  * route, the caller and the body limit were settled while reading

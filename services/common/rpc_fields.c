@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Checks on the fields of a parsed JSON request body. */
 #include "services/common/rpc_fields.h"
 

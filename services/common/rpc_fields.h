@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Field checks for JSON request bodies, the same for every service: each
  * returns false and writes one sentence into err (which the handler sends
  * as a 400 bad_request). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Pieces shared by the server's source files; not for services.
  *
  *   rpc_server.c   listeners, admission (limits per listener, per peer,

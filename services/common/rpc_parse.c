@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Building a request from http-parser's callbacks, on the loop thread.
  * Everything that can be decided from the request line and the headers is
  * decided here, before a byte of the body is read: route, method (405 with

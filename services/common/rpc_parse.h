@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* http-parser callbacks that build a struct rpc_exchange; see rpc_parse.c. */
 #ifndef KETTLE_SERVICES_COMMON_RPC_PARSE_H
 #define KETTLE_SERVICES_COMMON_RPC_PARSE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Response setters, error bodies and request accessors for handlers. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Route matching: "/v1/users/{id}" patterns, prefixes, allowlists. */
 #include "services/common/rpc_route.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Route matching and allowlists, separate from the transport so they can be
  * tested (and reasoned about) on their own. Used by rpc_server.c. */
 #ifndef KETTLE_SERVICES_COMMON_RPC_ROUTE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The life of a service once it is configured, the same for every service:
  * bind its listeners, open its log file, enter its jail, do its first-start
  * work, serve until SIGTERM. */

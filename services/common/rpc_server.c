@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The server behind rpc.h: listeners, admission of new connections (limits
  * per listener, per peer address and for handshakes under way), signals
  * and graceful shutdown. One connection: rpc_conn.c; one request:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The handler threads. The loop thread submits a fully read request; a
  * worker runs rpc_dispatch() on it and queues it back; an eventfd wakes
  * the loop, which writes the reply. The loop never waits for a handler. */

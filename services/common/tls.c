@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* TLS contexts: TLS 1.3 inside the platform, TLS 1.2 AEAD or 1.3 outside, platform CA verification, peer CN. */
 #include "services/common/tls.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* OpenSSL contexts for Kettle's listeners and clients. */
 #ifndef KETTLE_SERVICES_COMMON_TLS_H
 #define KETTLE_SERVICES_COMMON_TLS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The append-only audit log: audit/<inverted time><random> -> entry, so a
  * prefix scan meets the newest entries first. Entries are only ever
  * created (compare-and-swap against "must not exist"), never changed. */

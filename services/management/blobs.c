@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* PUT /v1/blobs and GET /v1/blobs/{digest}, forwarded to storage's blob
  * store. Reading a blob needs ownership of a file whose url is
  * kettle://blob/<digest> (API.md): the owners come from the digest index

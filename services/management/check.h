@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Request checks shared by every management handler: exact field sets and
  * types, bounded names, lists of user ids, URLs, crypto blocks, nonces and
  * payloads. Each check writes one clear sentence into err (CHECK_ERR_MAX)

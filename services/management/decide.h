@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The one client of the access control service: every decision management
  * makes goes through decide(). POST /internal/decide with
  * {"subject": {"id", "role", "attribute"}, "action": ACTION,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* /v1/inputs and /v1/outputs: register, update the url, read; fusion
  * outputs (several owners) and inputs made from finished outputs.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Files: inputs and outputs (files.c) and the blob store (blobs.c). */
 #ifndef KETTLE_MANAGEMENT_FILES_H
 #define KETTLE_MANAGEMENT_FILES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* /v1/functions: register, get, update, delete, disable, list, stats. */
 #include "services/management/functions.h"
 

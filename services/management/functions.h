@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Functions (API.md "Functions"): the stored document is the registered
  * body without the payload, plus function_id, owner, payload_digest (hex
  * SHA-256 or null), disabled and created_at. */

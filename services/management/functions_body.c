@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The body of POST and PUT /v1/functions: every field checked and bounded
  * before anything is stored. */
 #include "services/management/functions.h"

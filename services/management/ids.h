@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Object ids: a type prefix and 32 lowercase hex digits of randomness
  * ("task-0f3a..."), and user ids as authentication spells them. Every id
  * that arrives from outside is checked here before it reaches a storage

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* management's view of kettle-storage: JSON documents under keys with
  * versions for compare-and-swap, paged prefix scans, the tasks-staged
  * queue and the blob store. Every call returns 0 or a negative errno:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The management service's shared state and the life of one request.
  *
  * Nothing lives in memory between requests: every object is a document in

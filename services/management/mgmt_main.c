@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kettle-management --config FILE
  *
  * Serves functions, files, tasks and the audit log (README.md) on the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Where management keeps its objects in kettle-storage, and the loading
  * steps every handler shares (README.md "Storage layout"). */
 #ifndef KETTLE_MANAGEMENT_OBJECTS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The life of one management request: identity, decision, answer, audit. */
 #include "services/management/mgmt.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The routes of kettle-management: API.md's paths on the internal
  * listener, callable only by the frontend (which forwards the caller's
  * identity in X-Kettle-* headers) and the platform's client certificate

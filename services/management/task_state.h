@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The task state machine of API.md, as pure operations on a task document
  * (the JSON object stored at task/<id>), so every handler applies the same
  * rules and the unit tests can drive them without a service:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* POST /v1/tasks, GET /v1/tasks/{id}, assign, approve. */
 #include "services/management/tasks.h"
 

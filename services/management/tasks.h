@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Tasks (API.md "Tasks"): create, get, assign, approve (tasks.c); invoke,
  * cancel, evidence and the restart sweep (tasks_run.c). The stored
  * document is task_state.h's plus, once staged, nonce and staged_at. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Invoking and canceling tasks, their evidence, and the restart sweep.
  *
  * Invoke, in an order that survives kill -9 at any point:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kettle-platform start / stop / status. */
 #include <errno.h>
 #include <fcntl.h>

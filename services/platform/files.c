@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* File helpers: exclusive creation, atomic replacement, bounded reads. */
 #include "services/platform/files.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Small file helpers for the platform directory. */
 #ifndef KETTLE_PLATFORM_FILES_H
 #define KETTLE_PLATFORM_FILES_H

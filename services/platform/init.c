@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kettle-platform init DIR: CA, certificates, configs, keys, admin password. */
 #include <arpa/inet.h>
 #include <errno.h>

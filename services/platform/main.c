@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kettle-platform: create, start, stop and inspect a local Kettle platform. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Platform CA and service certificates with the OpenSSL 3 API. */
 #include "services/platform/pki.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The platform's certificate authority, made with the OpenSSL API:
  * ECDSA P-256 keys, a self-signed CA, and one certificate per service whose
  * subject CN is the service name (the identity the RPC allowlists check). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kettle-platform commands. Each returns a process exit status and prints
  * one clear line on failure. */
 #ifndef KETTLE_PLATFORM_PLATFORM_H

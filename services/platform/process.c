@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Service processes: binary lookup, spawn, liveness, stop. */
 #include "services/platform/process.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Starting, finding and stopping the service processes of a platform. */
 #ifndef KETTLE_PLATFORM_PROCESS_H
 #define KETTLE_PLATFORM_PROCESS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The services of a Kettle platform; see services_table.h. */
 #include "services/platform/services_table.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The one table of services kettle-platform knows: adding a service to the
  * platform means adding a row here (and, if it needs them, config extras). */
 #ifndef KETTLE_PLATFORM_SERVICES_TABLE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Per-service users; see users.h. */
 #include "services/platform/users.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* One unprivileged user and group per service, for `init` run as root. */
 #ifndef KETTLE_PLATFORM_USERS_H
 #define KETTLE_PLATFORM_USERS_H

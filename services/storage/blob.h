@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The embedded blob store: content-addressed files under one directory,
  * each named by the lowercase hex SHA-256 of its plaintext bytes and sealed
  * at rest like every value (record.h, AES-256-GCM under the keyring's

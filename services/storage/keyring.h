@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A keyring of AES-256 keys for values at rest: several key ids stay
  * readable, one of them is current and seals every new write, so keys can
  * rotate without rewriting the database at once. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Durable FIFO queues with visibility timeouts, inside the same LMDB
  * environment as the keys.
  *

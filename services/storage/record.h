@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The at-rest record: every stored value is sealed with AES-256-GCM.
  *
  *   byte 0        format version (RECORD_VERSION)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Key rotation: re-seal records written under older keys with the
  * keyring's current key, so an old key can leave the keyring. */
 #include "services/storage/store_internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Paged prefix scans over the key space. */
 #include "services/storage/store_internal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kettle-storage: the key-value handlers and the route table. */
 #include "services/storage/storage_api_internal.h"
 

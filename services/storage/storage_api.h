@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The kettle-storage RPC surface: the store and the blob store as JSON
  * calls on the internal (mutual TLS) listener.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Request checks and error replies shared by the kettle-storage handlers. */
 #include "services/storage/storage_api_internal.h"
 

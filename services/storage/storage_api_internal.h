@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shared by the kettle-storage handler files; not public. */
 #ifndef KETTLE_STORAGE_API_INTERNAL_H
 #define KETTLE_STORAGE_API_INTERNAL_H

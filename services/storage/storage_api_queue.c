@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kettle-storage: the queue and blob handlers. */
 #include "services/storage/storage_api_internal.h"
 

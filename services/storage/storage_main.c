@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kettle-storage --config FILE
  *
  * Opens the keyring and the LMDB store under the configuration's data_dir,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The key-value store behind kettle-storage: LMDB with every value sealed
  * at rest (record.h), a version number per key for compare-and-swap, paged
  * prefix scans, and durable FIFO queues with visibility timeouts.

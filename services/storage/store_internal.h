@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shared between store.c (keys) and queue.c (queues); not public. */
 #ifndef KETTLE_STORAGE_STORE_INTERNAL_H
 #define KETTLE_STORAGE_STORE_INTERNAL_H

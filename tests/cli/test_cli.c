@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The `kettle` CLI as a user runs it: exit codes, JSON on success, one
  * line naming the failed check otherwise. argv: kettle, kettle-psp, the
  * genuine SNP test data directory, the genuine Azure evidence directory. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* `kettle attest verify` and `kettle attest measure` as a user runs them,
  * on evidence from a real kettle-psp and kettle-vmm. argv: kettle,
  * kettle-psp; KETTLE_VMM and KETTLE_PROGS in the environment. */

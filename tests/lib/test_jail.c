@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* jail_enter() and jail_enter_root(): what a jailed process has left, that
  * a syscall outside the allowlist kills it with SIGSYS, that its own root
  * holds only its binds, that it runs as its own user (as root), that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unit tests of the VMM's loader pieces that need no KVM: guest memory
  * bounds, ELF validation and loading, and the initial stack. */
 #include <elf.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kettle-vmm runs its guest inside its jail: seccomp filter mode, no
  * capabilities, no_new_privs. Read from /proc while a guest spins. */
 #include <signal.h>

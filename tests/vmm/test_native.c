@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The same static program gives byte-identical results natively and under
  * kettle-vmm: stdout, output files, argv and environment. */
 #include <stdio.h>

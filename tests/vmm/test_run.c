@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kettle-vmm end to end: every status, every crash kind, limits and bad
  * programs, for musl and glibc builds of the same guest programs. */
 #include <fcntl.h>

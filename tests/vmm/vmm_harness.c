@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The vmm tests' own vocabulary on top of tests/harness/. */
 #include "tests/vmm/vmm_harness.h"
 

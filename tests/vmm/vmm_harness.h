@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Runs kettle-vmm (or a program natively) as a child process with given
  * stdin, and hands back its exit status, stdout, stderr and parsed JSON. */
 #ifndef KETTLE_TESTS_VMM_HARNESS_H

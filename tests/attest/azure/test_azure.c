@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Azure SEV-SNP vTPM evidence (trustee's genuine samples): each verifies
  * with AMD's chain; a one-byte change in any part fails at the check that
  * guards that part; malformed evidence is refused. argv: the azure test data

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "tests/attest/evidence/fixture.h"
 
 #include <signal.h>

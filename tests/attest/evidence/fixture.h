@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shared by the evidence tests: a real kettle-psp, real kettle-vmm runs
  * with --evidence, and helpers to take bundles apart and put them back. */
 #ifndef KETTLE_TESTS_EVIDENCE_FIXTURE_H

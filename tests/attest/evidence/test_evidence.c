@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* attest/evidence end to end: a real kettle-psp (RSA-4096 chain, as AMD's)
  * signs reports for real kettle-vmm runs; the verifier must accept them
  * with claims that match what ran, and name the check that fails for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Every part of a real bundle is covered by a check: changing any single
  * byte of the report, the quote, its signature, the AK, the nonce, each
  * event-log digest and event, and the task manifest, or a pcr_mask that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Independent checks with other implementations: tpm2-tools'
  * tpm2_checkquote for the quote, `openssl verify` for the chain. */
 #include "tests/attest/evidence/tools.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Cross-checks of a bundle with independent tools. */
 #ifndef KETTLE_TESTS_EVIDENCE_TOOLS_H
 #define KETTLE_TESTS_EVIDENCE_TOOLS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kettle-psp end to end: init makes a chain openssl accepts, serve answers
  * psp_request_report with a report that verifies against that chain, any
  * changed byte breaks it, another chain is refused, malformed requests are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kettle-psp's jail. First the filter itself: a child that enters
  * psp_jail() may still do what kettle-psp does after it (wait, accept,
  * set socket timeouts, send, unlink, sign) and is killed for anything

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Genuine AMD reports (Milan v2/v3, Genoa v3, one VLEK-signed) verify with
  * AMD's real ARK/ASK and their VCEKs; any one-byte change fails; mixed
  * chains fail at the chain check; `openssl verify` agrees on the chains. */

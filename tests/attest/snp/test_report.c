@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The report layout: parse/serialise round trips, field offsets, the TCB
  * split per generation, and rejection of malformed input. */
 #include <errno.h>

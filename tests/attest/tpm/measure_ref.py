@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Independent reference for the launch measurement test.
 
 Recomputes the SEV-SNP PAGE_INFO chain with hashlib and struct for the page

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The vTPM's quote also checks with an independent verifier: tpm2-tools'
  * tpm2_checkquote, given the AK as PEM, TPMS_ATTEST as the message,
  * TPMT_SIGNATURE, the PCR values and the nonce as qualification.

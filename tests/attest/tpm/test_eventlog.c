@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Event log: records in the CEL JSON form, replay against PCR values
  * computed here step by step, and strict rejection of bad records with a
  * message that names the first bad one. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Launch measurement: known answers from an independent Python hashlib
  * computation (measure_ref.py), and sensitivity to order, GPA, type and
  * content. */

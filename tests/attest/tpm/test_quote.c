@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* vTPM end to end: start, extend, quote, then the libtpms-independent
  * verifier accepts it and rejects every tampered variant for the right
  * reason. */

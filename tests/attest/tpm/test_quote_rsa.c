@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The verifier on an RSA-2048 AK with RSASSA-PKCS1-v1_5 SHA-256, the kind
  * Azure's vTPM uses. No TPM here makes such quotes, so the test builds the
  * TPMT_PUBLIC, TPMS_ATTEST and TPMT_SIGNATURE itself from the TPM 2.0

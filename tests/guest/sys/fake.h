@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A fake host for the syscall layer's tests: guest memory is a calloc'd
  * buffer, the streams are byte arrays, the clock is a number the test sets.
  * Each test binary includes this once. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A guest program that fails an assertion: abort() must end the task with
  * code 134 after the message reached stderr, in both libcs. */
 #include <assert.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A guest program for the native runner: built with musl-gcc -static and
  * gcc -static, it exercises what real functions do with libc (stdio,
  * malloc small and large, files, directories, stdin, time, environment)

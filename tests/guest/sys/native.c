@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* See native.h. Test-only code: it runs in a forked child that ends with
  * _exit, so it favours being short over unwinding every resource. */
 #include "tests/guest/sys/native.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Runs a static x86-64 Linux ELF in a forked child of the test, with every
  * syscall it makes served by the syscall layer instead of the kernel. It is
  * the KVM guest without KVM: the ELF is loaded at its own addresses in the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The start-up path both libcs take, and the dispatch bookkeeping. */
 #include <stdio.h>
 #include <sys/mman.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* /dev/null, /dev/zero, /dev/random, /dev/urandom. */
 #include <fcntl.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The calls beyond the libc start-up path: pwrite64, ftruncate, fsync,
  * statx, poll, mkdir, signals sent to self, getrusage, times. */
 #include <fcntl.h>

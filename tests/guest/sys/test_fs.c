@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Files: inputs are read-only, outputs are created only in /output, the
  * fd table and the output budget are bounded, paths cannot escape. */
 #include <fcntl.h>

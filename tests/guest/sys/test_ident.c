@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Identity changes, prctl and sendfile: what busybox and friends call. */
 #include <fcntl.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Guest pointers: every way a pointer or length can be bad gives -EFAULT
  * (or the Linux answer for the call), never a host access out of range. */
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Metadata and descriptors: stat family, getdents64, dup, fcntl, ioctl,
  * access, readlink, getcwd. */
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Memory: brk and mmap share the heap range without overlap, freed pages
  * come back zeroed, ENOMEM is reported and flagged. */
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Real static binaries (musl and glibc) run with every syscall served by
  * the layer: the start-up sequences, stdio, a 64 MiB malloc and its
  * realloc, files, directories, stdin and exit must all come out right. */

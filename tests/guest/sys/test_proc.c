@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Process, time and signal calls: everything external goes through ops,
  * arguments are checked as Linux checks them. */
 #include <stdio.h>

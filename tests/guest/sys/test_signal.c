@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Signals the task sends itself and futex with one thread. */
 #include <linux/futex.h>
 #include <signal.h>

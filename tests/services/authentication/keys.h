@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Test EC keys as PEM, made fresh for each run. */
 #ifndef KETTLE_TESTS_AUTHN_KEYS_H
 #define KETTLE_TESTS_AUTHN_KEYS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The authentication kv over a local libkettle_store database. */
 #include "tests/services/authentication/kv_local.h"
 

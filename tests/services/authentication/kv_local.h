@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The authentication kv over a local libkettle_store database, so the
  * authentication logic is tested without a storage process. Test-only: a
  * test may link two services' libraries, production code may not. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The attacks of issue 7 on authentication, against the real processes
  * started by kettle-platform on loopback, each reproduced as found:
  *  - F6: a caller with storage access rewrites user/admin's hash and logs

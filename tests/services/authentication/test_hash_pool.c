@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The Argon2id pool: results match password.h, and a full queue refuses
  * at once instead of queueing without bound (issue 7, F3). */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* authentication's key files: made 0600 at first start, read back the
  * same, refused when others may read them or when the token key is the
  * TLS key (issue 7: tokens were signed with the TLS key). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A bounded load test on loopback, in two phases of 10 and 5 seconds:
  * 32 concurrent clients, 8 logging in and 24 reading from kettle-storage;
  * then 4 clients logging in continuously while one validates a token on

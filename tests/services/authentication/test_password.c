@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Argon2id password hashing and the id/password/role rules. */
 #include <errno.h>
 #include <string.h>

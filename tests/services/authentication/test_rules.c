@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Who may manage whom (API.md "Users"). */
 #include "services/authentication/rules.h"
 #include "tests/tap.h"

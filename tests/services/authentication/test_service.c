@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kettle-authentication and kettle-storage as real processes, started by
  * kettle-platform on loopback: the admin logs in, creates users of every
  * role, they log in and change passwords, old tokens stop working, a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Login throttling by (id, peer) and by peer, with backoff, in storage. */
 #include <errno.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ES256 session tokens: issue, verify, expiry, tampering, algorithm
  * confusion. The plan is announced first: a run that stops early (a key
  * that did not load) fails instead of passing what it got to. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The authentication logic end to end over a local encrypted store: login,
  * validation, user management by role, password changes revoking tokens,
  * throttling without lockout, tagged user records. (The HTTP service is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kettle-echo: a tiny service built on services/common, used by the tests of
  * the framework and of kettle-platform. Usage: kettle-echo --config FILE.
  * It enters the jail unless started with --no-jail: the same two steps as

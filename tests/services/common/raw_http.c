@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Raw TLS clients for the attack tests; see raw_http.h. */
 #include "tests/services/common/raw_http.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Raw TLS connections for the attack tests: requests, byte by byte if need
  * be, that rpc_client would never send. Loopback only. */
 #ifndef KETTLE_TESTS_SERVICES_COMMON_RAW_HTTP_H

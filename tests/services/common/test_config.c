@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* config_parse/config_load: good files, defaults, one clear line per error. */
 #include <stdio.h>
 #include <stdlib.h>

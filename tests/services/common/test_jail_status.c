@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Reusable jail check for any Kettle binary that applies the jail:
  *
  *   test-jail-status KETTLE_PLATFORM BINARY [ARGS...]

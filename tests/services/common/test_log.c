@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Request ids and the JSON-lines log format. */
 #include <fcntl.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Bounded logs (issue 7, F5): a 15 KB path is logged cut with a marker, a
  * line never exceeds LOG_LINE_MAX, and a log file rotates by size keeping
  * a bounded number of files, with whole lines even from several threads. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Request bodies: malformed JSON, invalid UTF-8, nesting and duplicates. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Error bodies in the API.md form and the helper for each code. */
 #include <string.h>
 

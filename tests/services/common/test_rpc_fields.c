@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The request field checks every service applies to JSON bodies. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Integration: the HTTP contract under hostile requests (issue 7, F9-F16).
  * Each check sends what the attack sent, raw over TLS, to a jailed
  * kettle-echo and expects API.md's JSON error, never libevent's HTML.

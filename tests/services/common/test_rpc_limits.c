@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Integration: connection bound and idle timeout of the server, and the
  * client's reconnect after the server closed a kept-alive connection.
  * Usage: test-rpc-limits KETTLE_PLATFORM KETTLE_ECHO */

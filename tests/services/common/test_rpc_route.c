@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Route matching, path parameters, prefixes, listener kinds, allowlists. */
 #include <stdlib.h>
 #include <string.h>

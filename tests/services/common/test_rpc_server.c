@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Integration: a real kettle-echo (built on services/common, jailed) on
  * loopback, certificates from `kettle-platform init`.
  * Usage: test-rpc-server KETTLE_PLATFORM KETTLE_ECHO */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Integration: slow and many connections (issue 7, F1). Each check runs the
  * attack first, bounded and on loopback; source addresses 127.0.x.y stand
  * for other peers. Usage: test-rpc-slow KETTLE_PLATFORM KETTLE_ECHO */

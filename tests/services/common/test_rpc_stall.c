@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Integration: slow handlers and a stalled dependency (issue 7, F2/F3).
  * Echo B relays POST /relay to echo A; A is stopped with SIGSTOP, as the
  * attack stopped storage. Usage: test-rpc-stall KETTLE_PLATFORM KETTLE_ECHO */

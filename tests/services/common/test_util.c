@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Test helpers; see test_util.h. */
 #include "tests/services/common/test_util.h"
 

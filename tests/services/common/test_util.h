@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Helpers shared by the service tests: clients of a test platform's
  * services. Scratch directories, processes and /proc fields are in
  * tests/harness/. Reusable by the tests of other services. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kettle-fake-decider --config FILE: a stand-in for the access control
  * service, answering POST /internal/decide from the rule table below (the
  * default policy of issue 8 as management's tests assume it), so the

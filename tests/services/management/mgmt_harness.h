@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A platform for management's tests and benchmark: kettle-platform init
  * --test-services (so the fake decider runs as access control), start,
  * clients to management and storage with the platform's "client"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* management's input checks: ids, names, field sets, user lists, urls,
  * crypto blocks, nonces and payloads. */
 #include <stdlib.h>

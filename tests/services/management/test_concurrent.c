@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* 16 clients on one task at once: each of 16 data owners assigns its input
  * and approves while the others do; then 16 clients invoke it at once.
  * Half the clients talk to a second management process on the same

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kill -9 of kettle-management in the middle of a stream of task
  * operations, three times, restarting it each time: every acknowledged
  * operation is still there afterwards, no task is corrupt, and every

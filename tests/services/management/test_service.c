@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kettle-management against real kettle-storage and the fake decider,
  * started by kettle-platform: functions and their permissions, files,
  * single- and two-party tasks (fusion output, approvals reset), cancel,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The task state machine without a service: participants, assignment,
  * approvals and their reset, staging, canceling, and every transition a
  * task's state forbids. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* See platform_cli.h. */
 #include "tests/harness/tmp.h"
 #include "tests/harness/proc.h"

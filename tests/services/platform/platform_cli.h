@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kettle-platform as the tests of this folder run it:
  *   test-... KETTLE_PLATFORM DIR_OF_KETTLE_ECHO */
 #ifndef KETTLE_TESTS_SERVICES_PLATFORM_PLATFORM_CLI_H

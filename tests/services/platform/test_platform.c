@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kettle-platform: init (files, modes, certificates), refusal to overwrite,
  * start/status/stop with the test service, missing and failing services.
  * Usage: test-platform KETTLE_PLATFORM DIR_OF_KETTLE_ECHO */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The walls kettle-platform puts around its services (issue 7, F7 and F8),
  * each first tried as the attack was:
  *

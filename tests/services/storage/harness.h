@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A platform for service tests and benchmarks: `kettle-platform init` in a
  * temporary directory, `start`, clients with the platform's "client"
  * certificate, `stop`. Binaries come from the environment (set by meson):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Certificates for callers the platform does not run yet (management,
  * scheduler, execution ...), issued by a test platform's own CA, so a test
  * can call a service as any service name. Links services/platform's pki. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Values travel as base64 in JSON: storage relies on lib/codec decoding
  * only the canonical spelling, so one value has one encoding. */
 #include <errno.h>

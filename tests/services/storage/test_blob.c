@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The content-addressed blob store: sealed at rest, rotation, leftovers. */
 #include <errno.h>
 #include <fcntl.h>

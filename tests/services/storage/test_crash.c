@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Crash safety of kettle-storage: a child writes in a loop and reports
  * every acknowledged write; kettle-storage is killed with SIGKILL in the
  * middle, restarted on the same data, and every acknowledged write must

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Durable queues: FIFO order, visibility timeout, ack, leases that go
  * stale, persistence across a reopen. The short lease is long against the
  * few store calls that must see it held (a loaded sanitizer build stalls

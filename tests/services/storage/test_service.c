@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kettle-storage over mutual TLS: every endpoint answers good input, and
  * bad input (malformed JSON, wrong types, missing or extra fields, bounds,
  * bad base64, bad digests) with the right 4xx; callers outside the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The encrypted LMDB store: get/put/delete, versions and compare-and-swap,
  * paged scans, encryption at rest, key rotation and tamper detection. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Keys shared by the storage tests (scratch directories: tests/harness). */
 #ifndef KETTLE_TESTS_STORAGE_UTIL_H
 #define KETTLE_TESTS_STORAGE_UTIL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The walls inside storage (issue 7, F6): each calling service reaches only
  * the key prefixes, queues and blobs storage_acl.c grants it. Every service
  * is tried against every other service's prefix with every operation; each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Prints argv and the environment, one per line. */
 #include <stdio.h>
 extern char **environ;

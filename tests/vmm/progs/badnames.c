@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Tries to create files where a task must not; prints what happened. */
 #include <errno.h>
 #include <fcntl.h>

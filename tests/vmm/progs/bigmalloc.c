@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Large allocations: anonymous mmap memory reads as zero even when the same
  * range was dirtied and unmapped before; big mallocs (the mmap path) work,
  * are freed and reused many times without running out. */

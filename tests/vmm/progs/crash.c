@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Crashes in the way argv[1] names. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What an unseen function looks like: SHA-256 of stdin with OpenSSL's static
  * libcrypto (which needs futex through pthread_once), an input file read,
  * two outputs written, the environment printed. argv[1] = input path,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The everyday shape of a function: hash stdin, read an input file, write two
  * output files, print a summary. argv[1] = input path, argv[2] = output dir. */
 #include <dirent.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Writes to stdout (or an output file with argv[1] = "file") forever. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Syscall round trip: argv[1] batches of argv[2] raw getpid calls; prints
  * the median over batches of the mean ns per call. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Allocates until memory runs out, then fails like most programs do. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Lists a directory (sorted) with file sizes. */
 #include <dirent.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* getrandom gives changing bytes; clocks move forward; sleep sleeps. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* CPU-bound work for the benchmark: argv[1] iterations of a 64-bit LCG;
  * prints the result and the nanoseconds the loop took. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Calls syscalls directly with bad arguments; prints each errno. */
 #include <errno.h>
 #include <stdio.h>
