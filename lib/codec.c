@@ -20,7 +20,7 @@ void hex_encode(const void *data, size_t len, char *out)
 	out[2 * len] = '\0';
 }
 
-static int nibble(char c)
+int hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -36,7 +36,7 @@ int hex_decode(const char *hex, uint8_t *out, size_t len)
 	if (!hex || strlen(hex) != 2 * len)
 		return -EINVAL;
 	for (size_t i = 0; i < len; i++) {
-		int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
+		int hi = hex_digit(hex[2 * i]), lo = hex_digit(hex[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return -EINVAL;
 		out[i] = (uint8_t)(hi << 4 | lo);

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The value of one hex digit (either case), or -1. */
+int hex_digit(char c);
 /* Lowercase hex of len bytes into out (2 * len + 1 bytes, NUL-terminated). */
 void hex_encode(const void *data, size_t len, char *out);
 /* Exactly len bytes from exactly 2 * len hex digits (either case). */

@@ -23,7 +23,6 @@
 #include "services/access_control/policy.h"
 #include "services/common/config.h"
 #include "services/common/rpc.h"
-#include "services/common/service_jail.h"
 
 static void decide(void *ctx, const struct rpc_request *req,
 		   struct rpc_response *resp)
@@ -87,8 +86,6 @@ int main(int argc, char **argv)
 	rc = 1;
 	struct policy *policy = NULL;
 	char *path = NULL;
-	if (service_jail_root(&cfg) < 0)
-		goto out;
 	path = config_path(&cfg, "policy_file");
 	if (!path) {
 		fprintf(stderr, "kettle-access-control: %s: \"policy_file\" must name the policy file\n",

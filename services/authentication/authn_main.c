@@ -39,7 +39,6 @@
 #include "lib/log.h"
 #include "services/common/rpc.h"
 #include "services/common/rpc_pool.h"
-#include "services/common/service_jail.h"
 
 #define BOOTSTRAP_TRIES 50
 /* A handler waits at most this long for a free storage connection before
@@ -252,9 +251,7 @@ int main(int argc, char **argv)
 
 	if (rc)
 		return rc;
-	rc = service_jail_root(&cfg);
-	if (rc == 0)
-		rc = run(&cfg);
+	rc = run(&cfg);
 	config_free(&cfg);
 	return rc < 0 ? 1 : 0;
 }

@@ -143,9 +143,10 @@ void rpc_server_stop(struct rpc_server *srv);
 void rpc_server_free(struct rpc_server *srv);
 
 /* The start of every service's main(): `BINARY --config FILE`, the
- * configuration loaded into cfg and the logger named after service. 0, or
- * the exit status to return (2: usage, 1: configuration; one line said on
- * stderr). */
+ * configuration loaded into cfg, the logger named after service, and the
+ * first step of its jail (service_jail_root(): its own root and uid, before
+ * it opens anything). 0, or the exit status to return (2: usage, 1:
+ * configuration or jail; one line said on stderr). */
 int rpc_serve_config(int argc, char **argv, const char *service,
 		     struct kettle_config *cfg);
 

@@ -6,16 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "lib/codec.h"
 
 char *rpc_percent_decode(const char *src, size_t len, int forbid_slash)
 {
@@ -30,7 +21,7 @@ char *rpc_percent_decode(const char *src, size_t len, int forbid_slash)
 				free(out);
 				return NULL;
 			}
-			int h = hex_value(src[i + 1]), l = hex_value(src[i + 2]);
+			int h = hex_digit(src[i + 1]), l = hex_digit(src[i + 2]);
 			if (h < 0 || l < 0) {
 				free(out);
 				return NULL;

@@ -14,6 +14,7 @@
 #include "lib/jail.h"
 #include "lib/log.h"
 #include "services/common/rpc.h"
+#include "services/common/service_jail.h"
 
 int rpc_serve_config(int argc, char **argv, const char *service,
 		     struct kettle_config *cfg)
@@ -40,6 +41,10 @@ int rpc_serve_config(int argc, char **argv, const char *service,
 		return 1;
 	}
 	log_init(service);
+	if (service_jail_root(cfg) < 0) {
+		config_free(cfg);
+		return 1;
+	}
 	return 0;
 }
 

@@ -20,7 +20,6 @@
 
 #include "lib/jail.h"
 #include "lib/log.h"
-#include "services/common/service_jail.h"
 #include "services/frontend/frontend.h"
 
 /* Pass a call on to authentication's internal listener and relay its
@@ -131,10 +130,6 @@ int main(int argc, char **argv)
 	int rc = rpc_serve_config(argc, argv, "frontend", &cfg);
 	if (rc)
 		return rc;
-	if (service_jail_root(&cfg) < 0) {
-		config_free(&cfg);
-		return 1;
-	}
 	pthread_mutex_init(&f.clients_lock, NULL);
 	rc = setup(&f, &cfg, err, sizeof(err));
 	if (rc)

@@ -21,7 +21,6 @@
 #include "services/common/config.h"
 #include "services/common/rpc.h"
 #include "services/common/rpc_pool.h"
-#include "services/common/service_jail.h"
 #include "services/management/mgmt.h"
 #include "services/management/tasks.h"
 
@@ -112,9 +111,7 @@ int main(int argc, char **argv)
 	int rc = rpc_serve_config(argc, argv, "management", &cfg);
 	if (rc)
 		return rc;
-	rc = service_jail_root(&cfg);
-	if (rc == 0)
-		rc = run(&cfg);
+	rc = run(&cfg);
 	config_free(&cfg);
 	return rc < 0 ? 1 : 0;
 }

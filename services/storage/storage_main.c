@@ -31,7 +31,6 @@
 #include "services/storage/keyring.h"
 #include "lib/log.h"
 #include "services/common/rpc.h"
-#include "services/common/service_jail.h"
 #include "services/storage/storage_api.h"
 #include "services/storage/store.h"
 
@@ -151,8 +150,6 @@ int main(int argc, char **argv)
 	if (rc)
 		return rc;
 	rc = 1;
-	if (service_jail_root(&cfg) < 0)
-		goto out_cfg;
 	if (!cfg.data_dir) {
 		fprintf(stderr, "kettle-storage: the configuration needs \"data_dir\"\n");
 		goto out_cfg;

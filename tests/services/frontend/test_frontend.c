@@ -44,20 +44,6 @@ static void sleep_s(int s)
 		;
 }
 
-static int free_port(void)
-{
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof(a);
-	int port = -1;
-	if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&a, &len) == 0)
-		port = ntohs(a.sin_port);
-	if (fd >= 0)
-		close(fd);
-	return port;
-}
-
 static struct rpc_client *public_client(void)
 {
 	char url[64], ca[4200], err[256];
@@ -178,7 +164,7 @@ static int setup(const char *fake_bin, pid_t *fake)
 	if (harness_run_text(init, NULL, out, sizeof(out)) != 0 ||
 	    peer_cert_issue(dir, "management", "fake-management") != 0)
 		return -1;
-	int port = free_port();
+	int port = tu_free_port();
 	json_t *cfg = json_pack("{s:s,s:{s:s,s:i},s:{s:s,s:s,s:s}}", "service", "management",
 				"listen", "address", "127.0.0.1", "port", port, "tls",
 				"cert", "certs/fake-management.pem", "key",

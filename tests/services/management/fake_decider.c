@@ -11,7 +11,6 @@
 #include "lib/log.h"
 #include "services/common/config.h"
 #include "services/common/rpc.h"
-#include "services/common/service_jail.h"
 
 enum cond {
 	ANYONE,        /* the role is enough */
@@ -168,9 +167,7 @@ int main(int argc, char **argv)
 	int rc = rpc_serve_config(argc, argv, "decider", &cfg);
 	if (rc)
 		return rc;
-	rc = service_jail_root(&cfg);
-	if (rc == 0)
-		rc = rpc_serve(&cfg, NULL, routes, 1, &spec, NULL, NULL);
+	rc = rpc_serve(&cfg, NULL, routes, 1, &spec, NULL, NULL);
 	config_free(&cfg);
 	return rc < 0 ? 1 : 0;
 }

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include "tests/services/common/test_util.h"
 #include "tests/services/management/mgmt_harness.h"
 
 #include <errno.h>
@@ -219,25 +220,10 @@ int mh_restart(struct mh *h)
 }
 
 /* A loopback port free right now. */
-static int free_port(void)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_STREAM, 0), port = -1;
-
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&a, &len) == 0)
-		port = ntohs(a.sin_port);
-	if (fd >= 0)
-		close(fd);
-	return port;
-}
-
 pid_t mh_spawn_second(const struct mh *h, char *url, size_t cap)
 {
 	char src[256], dst[256], log[256];
-	int port = free_port(), rc;
+	int port = tu_free_port(), rc;
 	posix_spawn_file_actions_t fa;
 	json_t *cfg;
 	pid_t pid;
