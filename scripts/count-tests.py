@@ -75,7 +75,7 @@ def main(paths):
               f"{checks[0]} TAP checks per build, summed below:")
     elif len(checks) > 1:
         print("The builds ran different numbers of checks "
-              f"({', '.join(map(str, checks))}): a test ended early; "
+              f"({', '.join(map(str, checks))}): a test skipped in one build or ended early; "
               "summed below:")
     print(f"{totals[0]} passed, {totals[1]} failed, {totals[2]} skipped")
     return 1 if totals[1] else 0
