@@ -13,10 +13,8 @@
 struct rpc_pool {
 	pthread_mutex_t lock;
 	pthread_cond_t freed;
-	const struct kettle_config *cfg;
 	char *peer;
-	size_t size;     /* clients that may exist */
-	size_t made;     /* clients that exist */
+	size_t size;     /* clients, all made at creation */
 	size_t n_idle;
 	struct rpc_client **idle; /* size slots */
 	unsigned wait_ms;
@@ -40,19 +38,17 @@ struct rpc_pool *rpc_pool_for_peer(const struct kettle_config *cfg,
 		rpc_pool_free(p);
 		return NULL;
 	}
-	p->cfg = cfg;
 	p->size = size ? size : 8;
 	p->wait_ms = wait_ms ? wait_ms : cfg->timeout_ms ? cfg->timeout_ms : 1000;
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->freed, NULL);
-	while (p->made < p->size) {
+	while (p->n_idle < p->size) {
 		struct rpc_client *c = rpc_client_for_peer(cfg, peer, err, errlen);
 		if (!c) {
 			rpc_pool_free(p);
 			return NULL;
 		}
 		p->idle[p->n_idle++] = c;
-		p->made++;
 	}
 	return p;
 }
@@ -68,7 +64,7 @@ static struct rpc_client *borrow(struct rpc_pool *p)
 		until.tv_nsec -= 1000000000;
 	}
 	pthread_mutex_lock(&p->lock);
-	while (p->n_idle == 0 && p->made == p->size) {
+	while (p->n_idle == 0) {
 		if (pthread_cond_timedwait(&p->freed, &p->lock, &until) ==
 		    ETIMEDOUT) {
 			pthread_mutex_unlock(&p->lock);
@@ -78,22 +74,8 @@ static struct rpc_client *borrow(struct rpc_pool *p)
 			return NULL;
 		}
 	}
-	if (p->n_idle) {
-		struct rpc_client *c = p->idle[--p->n_idle];
-		pthread_mutex_unlock(&p->lock);
-		return c;
-	}
-	p->made++;
+	struct rpc_client *c = p->idle[--p->n_idle];
 	pthread_mutex_unlock(&p->lock);
-	/* Made outside the lock: reading certificates takes a while. */
-	struct rpc_client *c = rpc_client_for_peer(p->cfg, p->peer, last_error,
-						   sizeof(last_error));
-	if (!c) {
-		pthread_mutex_lock(&p->lock);
-		p->made--;
-		pthread_cond_signal(&p->freed);
-		pthread_mutex_unlock(&p->lock);
-	}
 	return c;
 }
 
@@ -141,7 +123,7 @@ int rpc_pool_call_raw(struct rpc_pool *p, const char *method, const char *path,
 size_t rpc_pool_busy(struct rpc_pool *p)
 {
 	pthread_mutex_lock(&p->lock);
-	size_t n = p->made - p->n_idle;
+	size_t n = p->size - p->n_idle;
 	pthread_mutex_unlock(&p->lock);
 	return n;
 }
